@@ -1,0 +1,110 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Audience(models.TextChoices):
+    BOTH = "both", "Both partners"
+    DISTRUSTED = "distrusted", "Mainly for the partner who is not trusted"
+    DISTRUSTING = "distrusting", "Mainly for the partner who finds trust hard"
+
+
+class Strategy(models.TextChoices):
+    TRANSPARENCY = "transparency", "Transparency"
+    RELIABILITY = "reliability", "Reliability"
+    COMMUNICATION = "communication", "Communication"
+    EMPATHY = "empathy", "Empathy"
+    ACCOUNTABILITY = "accountability", "Accountability"
+    PATIENCE = "patience", "Patience"
+    APPRECIATION = "appreciation", "Appreciation"
+    SHARED_TIME = "shared_time", "Shared time"
+    VULNERABILITY = "vulnerability", "Vulnerability"
+    BOUNDARIES = "boundaries", "Boundaries"
+    SELF_AWARENESS = "self_awareness", "Self-awareness"
+    PROFESSIONAL_SUPPORT = "professional_support", "Professional support"
+
+
+class Stage(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=120)
+    summary = models.TextField()
+    position = models.PositiveSmallIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("guides:stage", args=[self.slug])
+
+
+class LessonQuerySet(models.QuerySet["Lesson"]):
+    def published(self) -> "LessonQuerySet":
+        return self.filter(retired=False)
+
+    def in_course_order(self) -> "LessonQuerySet":
+        return self.order_by("stage__position", "position")
+
+
+class Lesson(models.Model):
+    """A lesson loaded from guides/content; the files are the source of truth."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="lessons")
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=160)
+    position = models.PositiveSmallIntegerField()
+    summary = models.CharField(max_length=300)
+    audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.BOTH)
+    covers = models.JSONField(default=list, blank=True)
+    reflection = models.TextField()
+    try_this = models.TextField()
+    try_this_commitment = models.CharField(max_length=200)
+    try_this_strategy = models.CharField(max_length=32, choices=Strategy.choices)
+    takeaways = models.JSONField(default=list)
+    body_markdown = models.TextField()
+    body_html = models.TextField()
+    toc = models.JSONField(default=list, blank=True)
+    word_count = models.PositiveIntegerField(default=0)
+    reading_minutes = models.PositiveSmallIntegerField(default=1)
+    source_path = models.CharField(max_length=255)
+    content_hash = models.CharField(max_length=64)
+    # A lesson whose file disappears is retired, never deleted, so progress survives.
+    retired = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["stage__position", "position"]
+        indexes = [models.Index(fields=["stage", "position"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("guides:lesson", args=[self.stage.slug, self.slug])
+
+
+class LessonProgress(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    started_at = models.DateTimeField()
+    last_viewed_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="one_progress_per_lesson")
+        ]
+        indexes = [models.Index(fields=["user", "last_viewed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.lesson}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None

@@ -1,0 +1,92 @@
+"""Real-browser tests: Playwright drives Debian's chromium against the live app."""
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the browser tests: install Debian's chromium")
+        pytest.skip("no chromium installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_server):
+    """Opens more independent browser contexts (another person, no shared cookies)."""
+    contexts = []
+
+    def make() -> Page:
+        context = browser.new_context(base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+_axe = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core on the current page: no violation of serious or critical impact."""
+    results = _axe.run(page)
+    violations = [
+        v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}
+    ]
+    summary = [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in violations]
+    assert not violations, f"{page.url}: " + "; ".join(summary)
+
+
+BROWSER_PASSWORD = "a-calm-long-passphrase-91"  # noqa: S105
+
+
+def sign_up(page: Page, username: str, password: str = BROWSER_PASSWORD) -> None:
+    page.goto("/accounts/signup/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password1").fill(password)
+    page.locator("#id_password2").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/guides/")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TrustRepairConfig(AppConfig):
+    name = "trustrepair"
+    verbose_name = "Accounts"

@@ -1,0 +1,92 @@
+import logging
+import re
+import time
+import traceback
+import zoneinfo
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+
+log = logging.getLogger("trustrepair.requests")
+
+# Share links carry a secret token in the path; it must never reach a log line.
+_TOKEN_IN_PATH = re.compile(r"^/s/[^/]+")
+
+# Pages that show private words: never cache them, so Back after logout shows nothing.
+PRIVATE_PREFIXES = ("/journal/", "/accounts/", "/s/", "/admin/")
+
+
+def masked_path(path: str) -> str:
+    return _TOKEN_IN_PATH.sub("/s/<token>", path)
+
+
+class RequestLogMiddleware:
+    """Logs method, masked path, status and time; never bodies, queries or messages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        log.info(
+            "%s %s %s %.0fms",
+            request.method,
+            masked_path(request.path),
+            response.status_code,
+            elapsed_ms,
+        )
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        # An exception's message can quote what a user typed (a database error
+        # echoing a value), so only its type and where it happened are logged.
+        frames = "".join(traceback.format_tb(exception.__traceback__))
+        log.error(
+            "unhandled %s on %s %s\n%s",
+            type(exception).__name__,
+            request.method,
+            masked_path(request.path),
+            frames,
+        )
+
+
+class UserTimezoneMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        tz_name = (
+            getattr(request.user, "time_zone", None) if request.user.is_authenticated else None
+        )
+        if tz_name:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(tz_name))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Absolute session lifetime, and no-store on every page that shows private data."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.setdefault("signed_in_at", int(time.time()))
+            if time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+        response = self.get_response(request)
+        if request.path.startswith(PRIVATE_PREFIXES) or request.user.is_authenticated:
+            add_never_cache_headers(response)
+            response["Cache-Control"] = "no-store, private"
+        return response
