@@ -43,7 +43,18 @@ def test_htmx_is_served_by_the_app_and_keeps_no_history_snapshots(client):
 
 
 def _run_manage(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HTTPS"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "HTTPS",
+            "FIELD_ENCRYPTION_KEYS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -58,6 +69,7 @@ def test_production_settings_pass_check_deploy():
     result = _run_manage(
         ["check", "--deploy", "--fail-level", "WARNING"],
         SECRET_KEY="a-long-random-production-secret-" + "x7Qz" * 12,
+        FIELD_ENCRYPTION_KEYS="cHJvZHVjdGlvbi1saWtlLWZpZWxkLWtleS0wMTIzNDU=",
         ALLOWED_HOSTS="example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -73,5 +85,6 @@ def test_debug_is_off_unless_asked_for():
     result = _run_manage(
         ["shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)"],
         SECRET_KEY="s" * 50,
+        FIELD_ENCRYPTION_KEYS="cHJvZHVjdGlvbi1saWtlLWZpZWxkLWtleS0wMTIzNDU=",
     )
     assert result.stdout.strip() == "False"

@@ -80,7 +80,7 @@ def assert_accessible(page: Page) -> None:
     assert not violations, f"{page.url}: " + "; ".join(summary)
 
 
-BROWSER_PASSWORD = "a-calm-long-passphrase-91"  # noqa: S105
+BROWSER_PASSWORD = "a-calm-long-passphrase-91"
 
 
 def sign_up(page: Page, username: str, password: str = BROWSER_PASSWORD) -> None:
