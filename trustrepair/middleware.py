@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from .sessions import SEEN_AT, SIGNED_IN_AT, note_sign_in
+
 log = logging.getLogger("trustrepair.requests")
 
 # Share links carry a secret token in the path; it must never reach a log line.
@@ -75,17 +77,27 @@ class UserTimezoneMiddleware:
 
 
 class PrivatePagesMiddleware:
-    """Absolute session lifetime, and no-store on every page that shows private data."""
+    """Session lifetimes, and no-store on every page that shows private data.
+
+    The idle timeout is the session cookie age; the session is re-saved (which
+    pushes its expiry forward) at most once a minute rather than on every
+    request, so reading pages does not mean writing to the database each time.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            started = request.session.setdefault("signed_in_at", int(time.time()))
-            if time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+            now = int(time.time())
+            started = request.session.get(SIGNED_IN_AT, now)
+            if now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
+            elif now - request.session.get(SEEN_AT, 0) > 60:
+                request.session[SEEN_AT] = now
         response = self.get_response(request)
+        if request.user.is_authenticated and SIGNED_IN_AT not in request.session:
+            note_sign_in(request)
         if request.path.startswith(PRIVATE_PREFIXES) or request.user.is_authenticated:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, private"

@@ -55,12 +55,14 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "trustrepair",
     "guides",
     "journal",
@@ -140,6 +142,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# What an authenticator app shows next to the code: neutral on purpose.
+OTP_TOTP_ISSUER = "Notebook"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "journal:dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -184,7 +188,8 @@ CACHES = {
 
 # Sessions: short idle timeout, refreshed on activity; see trustrepair.middleware.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "trustrepair.sessions"
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

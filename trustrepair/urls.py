@@ -2,20 +2,23 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("safety/", views.safety, name="safety"),
     path("healthz", views.healthz, name="healthz"),
     path("exit/", views.quick_exit, name="quick_exit"),
-    path("accounts/", views.account, name="account"),
-    path("accounts/signup/", views.signup, name="signup"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/", accounts.account, name="account"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/login/", accounts.login_view, name="login"),
+    path("accounts/login/verify/", accounts.login_verify, name="login_verify"),
+    path("accounts/confirm/", accounts.confirm_password, name="confirm_password"),
+    path("accounts/sessions/", accounts.session_list, name="sessions"),
+    path("accounts/sessions/end-others/", accounts.end_other_sessions, name="end_other_sessions"),
+    path("accounts/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/codes/", accounts.recovery_codes, name="recovery_codes"),
+    path("accounts/two-factor/off/", accounts.two_factor_disable, name="two_factor_disable"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

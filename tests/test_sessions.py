@@ -1,0 +1,81 @@
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.helpers import PASSWORD, make_user
+from trustrepair.models import UserSession
+from trustrepair.sessions import SIGNED_IN_AT, device_label
+
+
+def log_in(username: str = "sky", user_agent: str = "Mozilla/5.0 (X11; Linux) Firefox/140.0"):
+    client = Client(HTTP_USER_AGENT=user_agent)
+    client.post(reverse("login"), {"username": username, "password": PASSWORD})
+    return client
+
+
+@pytest.mark.django_db
+def test_sessions_are_listed_with_a_coarse_device_label():
+    make_user("sky")
+    phone = log_in(user_agent="Mozilla/5.0 (iPhone) Safari/605.1")
+    log_in()
+    text = phone.get(reverse("sessions")).content.decode()
+    assert "Safari on iPhone" in text
+    assert "Firefox on Linux" in text
+    assert "This device" in text
+
+
+def test_device_label_never_keeps_the_full_user_agent():
+    assert device_label("Mozilla/5.0 (Windows NT 10.0) Chrome/131.0 Safari/537") == (
+        "Chrome on Windows"
+    )
+    assert device_label("") == "A browser"
+
+
+@pytest.mark.django_db
+def test_sign_out_everywhere_else_ends_the_other_sessions_only():
+    make_user("sky")
+    laptop = log_in()
+    phone = log_in()
+    response = laptop.post(reverse("end_other_sessions"))
+    assert response.status_code == 302
+    assert laptop.get(reverse("journal:dashboard")).status_code == 200
+    assert phone.get(reverse("journal:dashboard")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_cookie_replayed_after_logout_is_refused():
+    make_user("sky")
+    client = log_in()
+    cookie = client.cookies["sessionid"].value
+    client.post(reverse("logout"))
+    replay = Client()
+    replay.cookies["sessionid"] = cookie
+    assert replay.get(reverse("journal:dashboard")).status_code == 302
+    assert not UserSession.objects.filter(session_key=cookie).exists()
+
+
+@pytest.mark.django_db
+def test_a_session_older_than_the_absolute_lifetime_is_ended(settings):
+    make_user("sky")
+    client = log_in()
+    session = client.session
+    session[SIGNED_IN_AT] = int(time.time()) - settings.SESSION_ABSOLUTE_SECONDS - 5
+    session.save()
+    assert client.get(reverse("journal:dashboard")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_idle_timeout_is_thirty_minutes_by_default(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    make_user("sky")
+    client = log_in()
+    assert client.cookies["sessionid"]["max-age"] == 30 * 60
+
+
+@pytest.mark.django_db
+def test_private_pages_are_never_stored_by_the_browser(owner_client):
+    for name in ["account", "sessions", "journal:dashboard"]:
+        response = owner_client.get(reverse(name))
+        assert "no-store" in response["Cache-Control"], name

@@ -1,0 +1,83 @@
+"""Session engine: Django's database sessions, stored with their user.
+
+Knowing which sessions belong to whom lets a person list their active sessions
+and end all the others, and lets account deletion end every session.
+"""
+
+import time
+from datetime import UTC, datetime
+
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .models import UserSession
+
+SIGNED_IN_AT = "signed_in_at"
+DEVICE = "device"
+SEEN_AT = "seen_at"
+
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def device_label(user_agent: str) -> str:
+    browser = next((name for marker, name in _BROWSERS if marker in user_agent), "A browser")
+    system = next((name for marker, name in _SYSTEMS if marker in user_agent), "")
+    return f"{browser} on {system}" if system else browser
+
+
+class SessionStore(DBStore):
+    @classmethod
+    def get_model_class(cls) -> type[UserSession]:
+        return UserSession
+
+    def create_model_instance(self, data: dict) -> UserSession:
+        instance = super().create_model_instance(data)
+        user_id = data.get(SESSION_KEY)
+        instance.user_id = int(user_id) if user_id is not None else None
+        signed_in_at = data.get(SIGNED_IN_AT)
+        if signed_in_at:
+            instance.created_at = datetime.fromtimestamp(signed_in_at, tz=UTC)
+        instance.device = data.get(DEVICE, "")
+        return instance
+
+
+def note_sign_in(request: HttpRequest) -> None:
+    """Stamp a freshly signed-in session with its start time and a coarse device label."""
+    request.session[SIGNED_IN_AT] = int(time.time())
+    request.session[DEVICE] = device_label(request.headers.get("User-Agent", ""))
+
+
+def active_sessions(user: object) -> list[UserSession]:
+    return list(
+        UserSession.objects.filter(user=user, expire_date__gt=timezone.now()).order_by(
+            "-expire_date"
+        )
+    )
+
+
+def end_other_sessions(request: HttpRequest) -> int:
+    deleted, _ = (
+        UserSession.objects.filter(user=request.user)
+        .exclude(session_key=request.session.session_key)
+        .delete()
+    )
+    return deleted
+
+
+def end_all_sessions(user: object) -> None:
+    UserSession.objects.filter(user=user).delete()
