@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Count, JSONField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 
 
@@ -40,12 +42,83 @@ class Stage(models.Model):
         return reverse("guides:stage", args=[self.slug])
 
 
+# Large text columns that lists of lessons never show.
+BODY_FIELDS = ("body_markdown", "body_html", "body_text")
+
+
 class LessonQuerySet(models.QuerySet["Lesson"]):
     def published(self) -> "LessonQuerySet":
         return self.filter(retired=False)
 
     def in_course_order(self) -> "LessonQuerySet":
         return self.order_by("stage__position", "position")
+
+    def with_neighbours(self) -> "LessonQuerySet":
+        """Adds previous_lesson and next_lesson (a dict or None), across stage boundaries.
+
+        Correlated subqueries keep the lesson page to one query for the lesson and its
+        surroundings, whatever the size of the course.
+        """
+        return self.annotate(
+            previous_lesson=_neighbour(after=False), next_lesson=_neighbour(after=True)
+        )
+
+    def with_stage_counts(self, user: models.Model | None) -> "LessonQuerySet":
+        """Adds stage_total (published lessons in the lesson's stage) and stage_done
+        (how many of them this user completed; 0 for an anonymous reader)."""
+        total = (
+            Lesson.objects.published()
+            .filter(stage=OuterRef("stage"))
+            .order_by()
+            .values("stage")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        queryset = self.annotate(stage_total=Coalesce(Subquery(total), 0))
+        if user is None or not user.is_authenticated:
+            return queryset.annotate(stage_done=models.Value(0))
+        done = (
+            LessonProgress.objects.filter(
+                user=user,
+                completed_at__isnull=False,
+                lesson__retired=False,
+                lesson__stage=OuterRef("stage"),
+            )
+            .order_by()
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return queryset.annotate(stage_done=Coalesce(Subquery(done), 0))
+
+
+def _neighbour(*, after: bool) -> Subquery:
+    stage_position, position = OuterRef("stage__position"), OuterRef("position")
+    if after:
+        where = Q(stage__position__gt=stage_position) | Q(
+            stage__position=stage_position, position__gt=position
+        )
+        order = ("stage__position", "position")
+    else:
+        where = Q(stage__position__lt=stage_position) | Q(
+            stage__position=stage_position, position__lt=position
+        )
+        order = ("-stage__position", "-position")
+    rows = (
+        Lesson.objects.published()
+        .filter(where)
+        .order_by(*order)
+        .values(
+            link=JSONObject(
+                slug="slug",
+                title="title",
+                stage="stage__slug",
+                stage_title="stage__title",
+                stage_position="stage__position",
+            )
+        )[:1]
+    )
+    return Subquery(rows, output_field=JSONField())
 
 
 class Lesson(models.Model):
@@ -65,6 +138,8 @@ class Lesson(models.Model):
     takeaways = models.JSONField(default=list)
     body_markdown = models.TextField()
     body_html = models.TextField()
+    # Plain text of the body, for search and result snippets.
+    body_text = models.TextField(blank=True, default="")
     toc = models.JSONField(default=list, blank=True)
     word_count = models.PositiveIntegerField(default=0)
     reading_minutes = models.PositiveSmallIntegerField(default=1)
@@ -85,6 +160,11 @@ class Lesson(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("guides:lesson", args=[self.stage.slug, self.slug])
+
+    @property
+    def has_toc(self) -> bool:
+        # A contents list only helps once a lesson is long enough to jump around in.
+        return len(self.toc) >= 4
 
 
 class LessonProgress(models.Model):

@@ -1,80 +1,154 @@
 """Reading progress: plain functions the views (and the journal) call."""
 
-from django.db.models import Count, Q
+from dataclasses import dataclass
+
+from django.db import connections, router
+from django.db.models import DateTimeField, F, FilteredRelation, Q, Value
 from django.utils import timezone
 
 from trustrepair.models import User
 
-from .models import Lesson, LessonProgress, Stage
+from .models import BODY_FIELDS, Lesson, LessonProgress, Stage
+
+# One statement that creates the progress row or updates the existing one, and returns
+# the row as stored. PostgreSQL and SQLite (3.35+) both speak this dialect. It keeps
+# opening a lesson to a single query, race-free when two tabs open it at once.
+_UPSERT = """
+INSERT INTO {table} ({user}, {lesson}, {started}, {viewed}, {completed})
+VALUES (%s, %s, %s, %s, %s)
+ON CONFLICT ({user}, {lesson}) DO UPDATE SET {update}
+RETURNING {columns}
+"""
+_ON_VIEW = "{viewed} = excluded.{viewed}"
+_ON_COMPLETE = "{completed} = COALESCE({table}.{completed}, excluded.{completed})"
+
+
+def _upsert(user: User, lesson: Lesson, *, on_conflict: str, completed: bool) -> LessonProgress:
+    meta = LessonProgress._meta
+    using = router.db_for_write(LessonProgress)
+    qn = connections[using].ops.quote_name
+    names = {
+        "table": qn(meta.db_table),
+        "user": qn(meta.get_field("user").column),
+        "lesson": qn(meta.get_field("lesson").column),
+        "started": qn(meta.get_field("started_at").column),
+        "viewed": qn(meta.get_field("last_viewed_at").column),
+        "completed": qn(meta.get_field("completed_at").column),
+    }
+    names["update"] = on_conflict.format(**names)
+    names["columns"] = ", ".join(qn(f.column) for f in meta.concrete_fields)
+    now = timezone.now()
+    sql = _UPSERT.format(**names)
+    params = [user.pk, lesson.pk, now, now, now if completed else None]
+    progress = next(iter(LessonProgress.objects.raw(sql, params, using=using)))
+    # Saves a query for callers that go on to use the lesson.
+    progress.lesson = lesson
+    return progress
 
 
 def record_view(user: User, lesson: Lesson) -> LessonProgress:
-    now = timezone.now()
-    progress, created = LessonProgress.objects.get_or_create(
-        user=user, lesson=lesson, defaults={"started_at": now, "last_viewed_at": now}
-    )
-    if not created:
-        LessonProgress.objects.filter(pk=progress.pk).update(last_viewed_at=now)
-        progress.last_viewed_at = now
-    return progress
+    """Marks the lesson as started (the first time) and as the one last looked at."""
+    return _upsert(user, lesson, on_conflict=_ON_VIEW, completed=False)
 
 
 def mark_complete(user: User, lesson: Lesson) -> LessonProgress:
-    now = timezone.now()
-    progress, _ = LessonProgress.objects.get_or_create(
-        user=user, lesson=lesson, defaults={"started_at": now, "last_viewed_at": now}
-    )
-    if progress.completed_at is None:
-        progress.completed_at = now
-        progress.save(update_fields=["completed_at"])
-    return progress
+    """Completes the lesson; completing it again keeps the first completion time."""
+    return _upsert(user, lesson, on_conflict=_ON_COMPLETE, completed=True)
 
 
 def mark_incomplete(user: User, lesson: Lesson) -> None:
     LessonProgress.objects.filter(user=user, lesson=lesson).update(completed_at=None)
 
 
+def course_lessons(user: User | None) -> list[Lesson]:
+    """Every published lesson in course order, with this reader's completed_at and
+    last_viewed_at (None when not done, not opened, or nobody is signed in).
+
+    One query; the lesson bodies are left out.
+    """
+    lessons = (
+        Lesson.objects.published().select_related("stage").defer(*BODY_FIELDS).in_course_order()
+    )
+    if user is not None and user.is_authenticated:
+        lessons = lessons.annotate(
+            mine=FilteredRelation("progress", condition=Q(progress__user=user)),
+            completed_at=F("mine__completed_at"),
+            last_viewed_at=F("mine__last_viewed_at"),
+        )
+    else:
+        lessons = lessons.annotate(
+            completed_at=Value(None, output_field=DateTimeField()),
+            last_viewed_at=Value(None, output_field=DateTimeField()),
+        )
+    return list(lessons)
+
+
+def first_unfinished(lessons: list[Lesson]) -> Lesson | None:
+    return next((lesson for lesson in lessons if lesson.completed_at is None), None)
+
+
+def resume_point(lessons: list[Lesson]) -> Lesson | None:
+    """The latest lesson opened and not finished; else the first one not finished."""
+    opened = [
+        lesson
+        for lesson in lessons
+        if lesson.completed_at is None and lesson.last_viewed_at is not None
+    ]
+    if opened:
+        return max(opened, key=lambda lesson: lesson.last_viewed_at)
+    return first_unfinished(lessons)
+
+
 def next_lesson_for(user: User) -> Lesson | None:
     """The first lesson, in course order, that this person has not completed."""
-    return (
-        Lesson.objects.published()
-        .select_related("stage")
-        .exclude(progress__user=user, progress__completed_at__isnull=False)
-        .in_course_order()
-        .first()
-    )
+    return first_unfinished(course_lessons(user))
 
 
 def current_lesson_for(user: User) -> Lesson | None:
-    """The lesson this person is working on: the latest one opened and not finished."""
-    latest = (
-        LessonProgress.objects.filter(user=user, completed_at__isnull=True, lesson__retired=False)
-        .select_related("lesson__stage")
-        .order_by("-last_viewed_at")
-        .first()
-    )
-    return latest.lesson if latest else next_lesson_for(user)
+    """The lesson this person is working on: the latest one opened and not finished,
+    or else the first one not finished. None once every lesson is done."""
+    return resume_point(course_lessons(user))
+
+
+@dataclass
+class StageOutline:
+    stage: Stage
+    lessons: list[Lesson]
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.completed_at is not None)
+
+    @property
+    def percent(self) -> int:
+        # Rounded down, so 100% means every lesson is done.
+        return self.done * 100 // self.total if self.total else 0
+
+    @property
+    def started(self) -> bool:
+        return any(lesson.last_viewed_at is not None for lesson in self.lessons)
+
+    @property
+    def next_lesson(self) -> Lesson | None:
+        return first_unfinished(self.lessons)
+
+
+def outline(lessons: list[Lesson]) -> list[StageOutline]:
+    """Groups course_lessons() by stage, in course order."""
+    stages: dict[int, StageOutline] = {}
+    for lesson in lessons:
+        stages.setdefault(lesson.stage_id, StageOutline(lesson.stage, [])).lessons.append(lesson)
+    return list(stages.values())
 
 
 def stage_progress(user: User | None) -> list[dict]:
-    """Per stage: lessons in it and how many this person completed (one query)."""
-    completed = (
-        Count(
-            "lessons",
-            filter=Q(lessons__retired=False, lessons__progress__completed_at__isnull=False)
-            & Q(lessons__progress__user=user),
-        )
-        if user is not None and user.is_authenticated
-        else None
-    )
-    stages = Stage.objects.annotate(
-        total=Count("lessons", filter=Q(lessons__retired=False), distinct=True)
-    )
-    if completed is not None:
-        stages = stages.annotate(done=completed)
-    rows = []
-    for stage in stages.order_by("position"):
-        done = getattr(stage, "done", 0)
-        percent = round(100 * done / stage.total) if stage.total else 0
-        rows.append({"stage": stage, "total": stage.total, "done": done, "percent": percent})
-    return rows
+    """Per stage: the stage, its lesson count, how many this person completed, and
+    that as a whole percentage (one query)."""
+    return [
+        {"stage": row.stage, "total": row.total, "done": row.done, "percent": row.percent}
+        for row in outline(course_lessons(user))
+    ]

@@ -1,8 +1,139 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from journal.reflections import with_reader_reflection
+from trustrepair.models import User
+
+from .caching import anonymous_etag
+from .models import Lesson
+from .progress import (
+    course_lessons,
+    mark_complete,
+    mark_incomplete,
+    outline,
+    record_view,
+    resume_point,
+)
+from .search import MAX_QUERY_LENGTH, clean_query, search_lessons
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "guides/index.html")
+    lessons = course_lessons(request.user)
+    opened = any(lesson.last_viewed_at is not None for lesson in lessons)
+    context = {
+        "stages": outline(lessons),
+        "resume": resume_point(lessons) if request.user.is_authenticated else None,
+        "has_started": opened,
+        "lesson_count": len(lessons),
+    }
+    return render(request, "guides/index.html", context)
+
+
+@require_GET
+def stage(request: HttpRequest, stage_slug: str) -> HttpResponse:
+    stages = outline(course_lessons(request.user))
+    for number, row in enumerate(stages):
+        if row.stage.slug == stage_slug:
+            context = {
+                "row": row,
+                "previous_stage": stages[number - 1].stage if number else None,
+                "next_stage": stages[number + 1].stage if number + 1 < len(stages) else None,
+            }
+            return render(request, "guides/stage.html", context)
+    raise Http404("No such stage")
+
+
+def lesson_page_or_404(stage_slug: str, lesson_slug: str, user: User | AnonymousUser) -> Lesson:
+    """The published lesson with everything its page shows, in one query."""
+    lessons = (
+        Lesson.objects.published()
+        .select_related("stage")
+        .with_neighbours()
+        .with_stage_counts(user)
+        .filter(stage__slug=stage_slug, slug=lesson_slug)
+    )
+    lesson = with_reader_reflection(lessons, user).first()
+    if lesson is None:
+        raise Http404("No such lesson")
+    return lesson
+
+
+@require_GET
+def lesson(request: HttpRequest, stage_slug: str, lesson_slug: str) -> HttpResponse:
+    try:
+        lesson = lesson_page_or_404(stage_slug, lesson_slug, request.user)
+    except Http404:
+        # A lesson that moved to another stage keeps working at its old address.
+        moved = Lesson.objects.published().select_related("stage").filter(slug=lesson_slug)
+        if moved := moved.first():
+            return redirect(moved)
+        raise
+
+    if request.user.is_authenticated:
+        progress = record_view(request.user, lesson)
+        return render(request, "guides/lesson.html", {"lesson": lesson, "progress": progress})
+
+    etag = anonymous_etag(request, lesson)
+    if etag and (not_modified := get_conditional_response(request, etag=etag)):
+        return not_modified
+    response = render(request, "guides/lesson.html", {"lesson": lesson, "progress": None})
+    if etag:
+        response["ETag"] = etag
+        # The page carries this reader's CSRF token: the browser may keep it, no one else.
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _completion(
+    request: HttpRequest, stage_slug: str, lesson_slug: str, *, done: bool
+) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # A session that timed out while the page was open: htmx must leave the page
+        # for the login form rather than swap the form into the lesson.
+        to_login = redirect_to_login(reverse("guides:lesson", args=[stage_slug, lesson_slug]))
+        return HttpResponseClientRedirect(to_login.url) if request.htmx else to_login
+    lesson = lesson_page_or_404(stage_slug, lesson_slug, request.user)
+    if done:
+        progress = mark_complete(request.user, lesson)
+    else:
+        mark_incomplete(request.user, lesson)
+        progress = record_view(request.user, lesson)
+    if not request.htmx:
+        return redirect(f"{lesson.get_absolute_url()}#lesson-progress")
+    # Counted again after the change, for the stage progress bar.
+    lesson = lesson_page_or_404(stage_slug, lesson_slug, request.user)
+    return render(
+        request, "guides/lesson.html#completion", {"lesson": lesson, "progress": progress}
+    )
+
+
+@require_POST
+def complete(request: HttpRequest, stage_slug: str, lesson_slug: str) -> HttpResponse:
+    return _completion(request, stage_slug, lesson_slug, done=True)
+
+
+@require_POST
+def incomplete(request: HttpRequest, stage_slug: str, lesson_slug: str) -> HttpResponse:
+    return _completion(request, stage_slug, lesson_slug, done=False)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = clean_query(request.GET.get("q", ""))
+    context = {
+        "query": query,
+        "results": search_lessons(query) if query else [],
+        "max_length": MAX_QUERY_LENGTH,
+    }
+    template = "guides/search.html#results" if request.htmx else "guides/search.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -1,5 +1,6 @@
 """Account pages: sign-up, sign-in (with optional two-factor), settings, sessions."""
 
+import json
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -8,17 +9,18 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import sessions, twofactor
+from . import data_rights, sessions, twofactor
 from .forms import AccountSettingsForm, SignUpForm
 from .models import User
 
@@ -228,3 +230,53 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     twofactor.disable(request.user)
     messages.success(request, "Two-step sign-in is off. You now log in with your password only.")
     return redirect("account")
+
+
+@login_required
+@recent_password_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    return render(request, "account/export.html")
+
+
+@login_required
+@recent_password_required
+@require_GET
+def export_download(request: HttpRequest) -> HttpResponse:
+    stamp = timezone.localdate().isoformat()
+    if request.GET.get("format") == "json":
+        body = json.dumps(data_rights.export_data(request.user), indent=2, ensure_ascii=False)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="notebook-{stamp}.json"'
+    else:
+        response = HttpResponse(
+            data_rights.export_zip(request.user), content_type="application/zip"
+        )
+        response["Content-Disposition"] = f'attachment; filename="notebook-{stamp}.zip"'
+    return response
+
+
+class DeleteAccountForm(ConfirmPasswordForm):
+    confirm = forms.CharField(
+        label='Type "delete" to confirm',
+        help_text="This cannot be undone.",
+    )
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"].strip().lower()
+        if value != "delete":
+            raise forms.ValidationError('Please type the word "delete" to confirm.')
+        return value
+
+
+@login_required
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data_rights.delete_account(request.user)
+        logout(request)
+        messages.success(request, "Your account and everything in it have been deleted.")
+        return redirect("home")
+    return render(request, "account/delete.html", {"form": form})

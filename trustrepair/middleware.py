@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -46,6 +47,8 @@ class RequestLogMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, (Http404, PermissionDenied)):
+            return  # an answer, not a failure: the request line above records it
         # An exception's message can quote what a user typed (a database error
         # echoing a value), so only its type and where it happened are logged.
         frames = "".join(traceback.format_tb(exception.__traceback__))

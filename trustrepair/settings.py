@@ -265,7 +265,8 @@ LOGGING = {
     "loggers": {
         # Django's request logger would print request bodies in some error paths;
         # requests are logged by trustrepair.middleware instead, path only.
-        "django.request": {"handlers": [], "propagate": False},
+        # Its error records carry the exception message, which can quote what was typed.
+        "django.request": {"handlers": [], "propagate": False, "level": "CRITICAL"},
         "django.server": {"handlers": [], "propagate": False},
         "axes": {"level": "WARNING"},
     },

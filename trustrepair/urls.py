@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from journal import share_views
+
 from . import accounts, views
 
 urlpatterns = [
@@ -16,6 +18,9 @@ urlpatterns = [
     path("accounts/confirm/", accounts.confirm_password, name="confirm_password"),
     path("accounts/sessions/", accounts.session_list, name="sessions"),
     path("accounts/sessions/end-others/", accounts.end_other_sessions, name="end_other_sessions"),
+    path("accounts/export/", accounts.export, name="export"),
+    path("accounts/export/download/", accounts.export_download, name="export_download"),
+    path("accounts/delete/", accounts.delete_account, name="delete_account"),
     path("accounts/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
     path("accounts/two-factor/codes/", accounts.recovery_codes, name="recovery_codes"),
     path("accounts/two-factor/off/", accounts.two_factor_disable, name="two_factor_disable"),
@@ -52,6 +57,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("s/<str:token>/", share_views.share_public, name="share_public"),
     path("guides/", include("guides.urls")),
     path("journal/", include("journal.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,1 @@
+"""Journal views, one module per feature; every private row is reached through journal.access."""

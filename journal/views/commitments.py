@@ -1,0 +1,112 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from guides.models import Lesson
+
+from ..access import owned, safe_next
+from ..forms import CommitmentForm, StatusForm
+from ..models import Commitment, CommitmentStatus
+from ..suggestions import SUGGESTIONS, suggestion
+
+
+def prefill(request: HttpRequest) -> dict:
+    """Initial values from a lesson's "try this" practice or a ready-made suggestion."""
+    if slug := request.GET.get("lesson"):
+        lesson = (
+            Lesson.objects.published()
+            .filter(slug=slug)
+            .only("id", "try_this_commitment", "try_this_strategy")
+            .first()
+        )
+        if lesson is not None:
+            return {
+                "text": lesson.try_this_commitment,
+                "strategy": lesson.try_this_strategy,
+                "lesson": lesson.pk,
+            }
+    if chosen := suggestion(request.GET.get("suggestion")):
+        return {"text": chosen.text, "strategy": chosen.strategy}
+    return {}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_new(request: HttpRequest) -> HttpResponse:
+    form = CommitmentForm(request.POST or None, initial=prefill(request))
+    if request.method == "POST" and form.is_valid():
+        commitment = form.save(commit=False)
+        commitment.user = request.user
+        commitment.save()
+        messages.success(request, "Saved. It is on your list of open commitments.")
+        return redirect("journal:dashboard")
+    return render(
+        request,
+        "journal/commitment_form.html",
+        {"form": form, "suggestions": SUGGESTIONS, "commitment": None},
+    )
+
+
+@login_required
+@owned(Commitment)
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request: HttpRequest, commitment: Commitment) -> HttpResponse:
+    form = CommitmentForm(request.POST or None, instance=commitment)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your changes are saved.")
+        return redirect(safe_next(request, reverse("journal:timeline")))
+    return render(request, "journal/commitment_form.html", {"form": form, "commitment": commitment})
+
+
+@login_required
+@owned(Commitment)
+@require_http_methods(["GET", "POST"])
+def commitment_status(request: HttpRequest, commitment: Commitment) -> HttpResponse:
+    """Kept, missed, renegotiated (with an optional reason), or reopened.
+
+    htmx swaps the commitment's row on the dashboard in place; a plain form post
+    goes back to the page it came from.
+    """
+    form = StatusForm(request.POST or None, initial={"status": commitment.status})
+    if request.method == "POST" and form.is_valid():
+        commitment.set_status(form.cleaned_data["status"], form.cleaned_data["reason"])
+        if not request.htmx:
+            if commitment.status == CommitmentStatus.OPEN:
+                messages.success(request, "Reopened.")
+            else:
+                messages.success(request, f"Marked as {commitment.get_status_display().lower()}.")
+            return redirect(safe_next(request, reverse("journal:dashboard")))
+    if request.htmx:
+        return render(
+            request,
+            "journal/dashboard.html#commitment-row",
+            {"commitment": commitment, "status_form": form},
+        )
+    return render(
+        request,
+        "journal/commitment_status.html",
+        {"commitment": commitment, "form": form, "next": safe_next(request, "")},
+    )
+
+
+@login_required
+@owned(Commitment)
+@require_http_methods(["GET", "POST"])
+def commitment_delete(request: HttpRequest, commitment: Commitment) -> HttpResponse:
+    if request.method == "POST":
+        commitment.delete()
+        messages.success(request, "The commitment is deleted.")
+        return redirect("journal:timeline")
+    return render(
+        request,
+        "journal/confirm_delete.html",
+        {
+            "kind": "commitment",
+            "summary": commitment.text,
+            "action": reverse("journal:commitment_delete", args=[commitment.pk]),
+        },
+    )

@@ -1,0 +1,119 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.formats import date_format
+from django.views.decorators.http import require_GET
+
+from guides.progress import next_lesson_for
+
+from .. import insights
+from ..charts import line_chart
+from ..forms import TimelineFilterForm
+from ..models import CheckIn, Commitment, CommitmentStatus
+from ..suggestions import SUGGESTIONS
+from ..timeline import timeline_page
+
+OPEN_SHOWN = 12
+RECENT_CHECKINS = 12
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    # Soonest due first, so overdue ones lead; undated ones after, newest first.
+    open_commitments = list(
+        Commitment.objects.filter(user=user, status=CommitmentStatus.OPEN)
+        .select_related("lesson__stage")
+        .order_by(
+            F("due_date").asc(nulls_last=True), F("due_time").asc(nulls_last=True), "-created_at"
+        )[: OPEN_SHOWN + 1]
+    )
+    recent = list(CheckIn.objects.filter(user=user).order_by("-date", "-id")[:RECENT_CHECKINS])
+    latest = recent[0] if recent else None
+    trust_chart = line_chart(
+        "trust-recent",
+        "Felt trust in your recent check-ins",
+        [(date_format(c.date, "j M"), c.trust) for c in reversed(recent)],
+        1,
+        10,
+    )
+    return render(
+        request,
+        "journal/dashboard.html",
+        {
+            "open_commitments": open_commitments[:OPEN_SHOWN],
+            "more_open": len(open_commitments) > OPEN_SHOWN,
+            "latest": latest,
+            "trust_chart": trust_chart,
+            "consistency": insights.consistency(user, (30,))[30],
+            "streak": insights.weekly_streak(user),
+            "next_lesson": next_lesson_for(user),
+            "suggestions": SUGGESTIONS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def timeline(request: HttpRequest) -> HttpResponse:
+    filter_form = TimelineFilterForm(request.GET)
+    page = timeline_page(request.user, filter_form.filters(), request.GET.get("page"))
+    return render(
+        request,
+        "journal/timeline.html",
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "filtered": bool(filter_form.filters()),
+            "suggestions": SUGGESTIONS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def insights_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    weeks = insights.weekly_ratings(user)
+    labels = [date_format(w.week, "j M") for w in weeks]
+    charts = [
+        line_chart(
+            "trend-trust",
+            "Felt trust and security, weekly average",
+            list(zip(labels, [w.trust for w in weeks], strict=True)),
+            1,
+            10,
+            series=1,
+        ),
+        line_chart(
+            "trend-communication",
+            "Communication, weekly average",
+            list(zip(labels, [w.communication for w in weeks], strict=True)),
+            1,
+            5,
+            series=2,
+        ),
+        line_chart(
+            "trend-connection",
+            "Connection, weekly average",
+            list(zip(labels, [w.connection for w in weeks], strict=True)),
+            1,
+            5,
+            series=3,
+        ),
+    ]
+    return render(
+        request,
+        "journal/insights.html",
+        {
+            "windows": list(insights.consistency(user).values()),
+            "streak": insights.weekly_streak(user),
+            "weeks": weeks,
+            "charts": charts,
+            "stages": insights.ratings_by_stage(user),
+            "strategies": insights.strategies(user),
+            "next_lesson": next_lesson_for(user),
+        },
+    )

@@ -1,0 +1,32 @@
+from pathlib import Path
+
+import pytest
+
+from guides.content import Content, read_content
+from guides.loader import write_content
+from tests.guides.helpers import make_content
+
+
+@pytest.fixture(scope="session")
+def real_content() -> Content:
+    # Reading and rendering the 19 files is the slow part (~0.3 s): once per session.
+    return read_content()
+
+
+@pytest.fixture
+def lessons(db, real_content: Content) -> Content:
+    """The real lessons, loaded into the test database."""
+    write_content(real_content)
+    return real_content
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    """A small, valid content directory the test may change."""
+    return make_content(tmp_path / "content")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    # Argon2 takes ~0.2 s per user created; nothing here is about passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

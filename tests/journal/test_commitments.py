@@ -1,0 +1,315 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from journal.models import Commitment, CommitmentStatus
+from tests.helpers import HTMX
+from tests.journal.helpers import (
+    commitment_data,
+    make_commitment,
+    make_lesson,
+)
+
+pytestmark = pytest.mark.django_db
+NEW = reverse("journal:commitment_new")
+
+
+def status_url(commitment: Commitment) -> str:
+    return reverse("journal:commitment_status", args=[commitment.pk])
+
+
+def test_a_new_commitment_is_saved_for_its_owner(owner_client, user):
+    response = owner_client.post(NEW, commitment_data(note="Why it matters to me"))
+    assert response.status_code == 302
+    commitment = Commitment.objects.get()
+    assert commitment.user == user
+    assert commitment.text == "Call when I said I would"
+    assert commitment.note == "Why it matters to me"
+    assert commitment.status == CommitmentStatus.OPEN
+    assert commitment.resolved_at is None
+
+
+def test_a_due_date_and_time_are_optional_and_kept(owner_client):
+    due = timezone.localdate() + datetime.timedelta(days=3)
+    owner_client.post(NEW, commitment_data(due_date=due.isoformat(), due_time="18:30"))
+    commitment = Commitment.objects.get()
+    assert commitment.due_date == due
+    assert commitment.due_time == datetime.time(18, 30)
+
+
+def test_a_lesson_prefills_text_strategy_and_the_lesson_link(owner_client):
+    lesson = make_lesson(
+        try_this_commitment="Tell them early if a plan slips", try_this_strategy="accountability"
+    )
+    response = owner_client.get(NEW, {"lesson": lesson.slug})
+    form = response.context["form"]
+    assert form.initial == {
+        "text": "Tell them early if a plan slips",
+        "strategy": "accountability",
+        "lesson": lesson.pk,
+    }
+    text = response.content.decode()
+    assert "Tell them early if a plan slips</textarea>" in text
+    assert f'<option value="{lesson.pk}" selected>' in text
+
+
+def test_saving_a_prefilled_commitment_links_the_lesson(owner_client):
+    lesson = make_lesson()
+    owner_client.post(f"{NEW}?lesson={lesson.slug}", commitment_data(lesson=str(lesson.pk)))
+    assert Commitment.objects.get().lesson == lesson
+
+
+def test_an_unknown_lesson_gives_an_empty_form_not_an_error(owner_client):
+    response = owner_client.get(NEW, {"lesson": "no-such-lesson"})
+    assert response.status_code == 200
+    assert response.context["form"].initial == {}
+
+
+def test_a_retired_lesson_is_not_offered(owner_client):
+    lesson = make_lesson(retired=True)
+    response = owner_client.get(NEW, {"lesson": lesson.slug})
+    assert response.context["form"].initial == {}
+
+
+def test_a_suggestion_prefills_the_form_in_one_click(owner_client):
+    response = owner_client.get(NEW, {"suggestion": "say-where"})
+    assert response.context["form"].initial == {
+        "text": "Tell them where I'm going and roughly when I'll be back",
+        "strategy": "transparency",
+    }
+
+
+def test_the_new_commitment_page_offers_ready_made_suggestions(owner_client):
+    text = owner_client.get(NEW).content.decode()
+    assert text.count("?suggestion=") >= 8
+    assert "Call or message when I said I would" in text
+
+
+def test_an_empty_dashboard_offers_suggestions(owner_client):
+    text = owner_client.get(reverse("journal:dashboard")).content.decode()
+    assert "?suggestion=say-where" in text
+
+
+def test_empty_text_is_refused_beside_the_field_and_nothing_typed_is_lost(owner_client):
+    response = owner_client.post(
+        NEW, commitment_data(text="  ", note="My private reasons", strategy="empathy")
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["text"] == ["Write what you said you would do."]
+    text = response.content.decode()
+    assert "My private reasons</textarea>" in text
+    assert '<option value="empathy" selected>' in text
+    assert not Commitment.objects.exists()
+
+
+def test_text_over_300_characters_is_refused_and_kept(owner_client):
+    long_text = "a" * 301
+    response = owner_client.post(NEW, commitment_data(text=long_text))
+    assert "300 characters or fewer (it has 301)" in response.context["form"].errors["text"][0]
+    assert long_text in response.content.decode()
+    assert not Commitment.objects.exists()
+
+
+def test_the_browser_is_not_told_to_cut_long_text_short(owner_client):
+    # A maxlength attribute would silently drop pasted text; the server says so instead.
+    assert "maxlength" not in owner_client.get(NEW).content.decode()
+
+
+def test_a_note_over_5000_characters_is_refused(owner_client):
+    response = owner_client.post(NEW, commitment_data(note="n" * 5001))
+    assert "5,000 characters or fewer" in response.context["form"].errors["note"][0]
+
+
+def test_a_due_date_more_than_two_years_away_is_refused_and_kept(owner_client):
+    far = timezone.localdate() + datetime.timedelta(days=800)
+    response = owner_client.post(NEW, commitment_data(due_date=far.isoformat()))
+    assert response.context["form"].errors["due_date"] == [
+        "That date is more than two years away. Please check the year."
+    ]
+    assert f'value="{far.isoformat()}"' in response.content.decode()
+
+
+def test_a_time_without_a_date_is_refused(owner_client):
+    response = owner_client.post(NEW, commitment_data(due_time="09:00"))
+    assert response.context["form"].errors["due_time"] == ["Add the date this time belongs to."]
+
+
+def test_a_strategy_must_be_one_of_the_twelve(owner_client):
+    response = owner_client.post(NEW, commitment_data(strategy="bribery"))
+    assert "strategy" in response.context["form"].errors
+
+
+def test_an_open_commitment_past_its_date_is_overdue_not_missed(owner_client, user):
+    make_commitment(
+        user, text="Fix the shelf", due_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    text = owner_client.get(reverse("journal:dashboard")).content.decode()
+    assert "Fix the shelf" in text
+    assert "Overdue" in text
+    assert Commitment.objects.get().status == CommitmentStatus.OPEN
+
+
+def test_overdue_depends_on_the_time_when_one_is_given():
+    now = timezone.localtime()
+    today = now.date()
+    earlier = Commitment(due_date=today, due_time=datetime.time(0, 0))
+    undated_time = Commitment(due_date=today)
+    later_day = Commitment(due_date=today + datetime.timedelta(days=1))
+    assert earlier.is_overdue_at(now.replace(hour=12))
+    assert not undated_time.is_overdue_at(now)
+    assert not later_day.is_overdue_at(now)
+    assert not Commitment(due_date=today - datetime.timedelta(days=3), status="kept").is_overdue
+
+
+def test_marking_kept_records_when_and_goes_back(owner_client, user):
+    commitment = make_commitment(user)
+    response = owner_client.post(
+        status_url(commitment), {"status": "kept", "next": reverse("journal:timeline")}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("journal:timeline")
+    commitment.refresh_from_db()
+    assert commitment.status == CommitmentStatus.KEPT
+    assert abs(commitment.resolved_at - timezone.now()) < datetime.timedelta(minutes=1)
+
+
+def test_a_plain_post_without_next_goes_to_the_dashboard(owner_client, user):
+    commitment = make_commitment(user)
+    response = owner_client.post(status_url(commitment), {"status": "missed"})
+    assert response["Location"] == reverse("journal:dashboard")
+
+
+def test_next_pointing_off_site_is_ignored(owner_client, user):
+    commitment = make_commitment(user)
+    response = owner_client.post(
+        status_url(commitment), {"status": "kept", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("journal:dashboard")
+
+
+def test_htmx_marking_kept_swaps_only_that_commitment_row(owner_client, user):
+    commitment = make_commitment(user, text="Phone at lunch")
+    response = owner_client.post(status_url(commitment), {"status": "kept"}, **HTMX)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert text.strip().startswith(f'<li class="card commitment" id="commitment-{commitment.pk}"')
+    assert "<html" not in text
+    assert "Kept" in text
+    assert "Undo" in text
+    assert Commitment.objects.get().status == CommitmentStatus.KEPT
+
+
+def test_renegotiated_keeps_the_reason(owner_client, user):
+    commitment = make_commitment(user)
+    owner_client.post(
+        status_url(commitment), {"status": "renegotiated", "reason": "Told them work ran late"}
+    )
+    commitment.refresh_from_db()
+    assert commitment.status == CommitmentStatus.RENEGOTIATED
+    assert commitment.renegotiation_reason == "Told them work ran late"
+    assert commitment.resolved_at is not None
+
+
+def test_the_reason_is_optional(owner_client, user):
+    commitment = make_commitment(user)
+    owner_client.post(status_url(commitment), {"status": "renegotiated", "reason": ""})
+    commitment.refresh_from_db()
+    assert commitment.status == CommitmentStatus.RENEGOTIATED
+
+
+def test_a_reason_is_only_kept_for_a_renegotiation(owner_client, user):
+    commitment = make_commitment(user)
+    owner_client.post(status_url(commitment), {"status": "kept", "reason": "stray words"})
+    commitment.refresh_from_db()
+    assert commitment.renegotiation_reason == ""
+
+
+def test_a_resolved_commitment_can_be_reopened(owner_client, user):
+    commitment = make_commitment(
+        user,
+        status="renegotiated",
+        resolved_at=timezone.now(),
+        renegotiation_reason="Moved to Friday",
+    )
+    response = owner_client.post(status_url(commitment), {"status": "open"}, **HTMX)
+    assert "Kept" in response.content.decode()  # the buttons are back
+    commitment.refresh_from_db()
+    assert commitment.status == CommitmentStatus.OPEN
+    assert commitment.resolved_at is None
+    assert commitment.renegotiation_reason == ""
+
+
+def test_an_overlong_reason_with_htmx_shows_the_error_in_the_row_and_keeps_it(owner_client, user):
+    commitment = make_commitment(user)
+    reason = "r" * 2001
+    response = owner_client.post(
+        status_url(commitment), {"status": "renegotiated", "reason": reason}, **HTMX
+    )
+    text = response.content.decode()
+    assert "2,000 characters or fewer" in text
+    assert reason in text
+    assert '<details class="renegotiate" open>' in text
+    assert Commitment.objects.get().status == CommitmentStatus.OPEN
+
+
+def test_an_overlong_reason_without_javascript_shows_the_status_page(owner_client, user):
+    commitment = make_commitment(user)
+    reason = "r" * 2001
+    response = owner_client.post(
+        status_url(commitment), {"status": "renegotiated", "reason": reason}
+    )
+    assert response.status_code == 200
+    assert "2,000 characters or fewer" in response.content.decode()
+    assert reason in response.content.decode()
+
+
+def test_an_unknown_status_is_refused(owner_client, user):
+    commitment = make_commitment(user)
+    response = owner_client.post(status_url(commitment), {"status": "forgotten"})
+    assert "status" in response.context["form"].errors
+    assert Commitment.objects.get().status == CommitmentStatus.OPEN
+
+
+def test_the_status_page_works_without_javascript(owner_client, user):
+    commitment = make_commitment(user, text="Walk together on Sunday")
+    response = owner_client.get(status_url(commitment))
+    assert response.status_code == 200
+    assert "Walk together on Sunday" in response.content.decode()
+
+
+def test_editing_a_commitment_keeps_its_status(owner_client, user):
+    commitment = make_commitment(user, status="kept", resolved_at=timezone.now())
+    url = reverse("journal:commitment_edit", args=[commitment.pk])
+    assert owner_client.get(url).status_code == 200
+    response = owner_client.post(url, commitment_data(text="Call at six"))
+    assert response.status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.text == "Call at six"
+    assert commitment.status == CommitmentStatus.KEPT
+
+
+def test_deleting_asks_first_then_deletes_on_post(owner_client, user):
+    commitment = make_commitment(user, text="Something to delete")
+    url = reverse("journal:commitment_delete", args=[commitment.pk])
+    response = owner_client.get(url)
+    assert "Something to delete" in response.content.decode()
+    assert Commitment.objects.exists()
+    response = owner_client.post(url)
+    assert response["Location"] == reverse("journal:timeline")
+    assert not Commitment.objects.exists()
+
+
+def test_times_are_shown_in_the_persons_time_zone(user):
+    from django.test import Client
+
+    user.time_zone = "Asia/Tokyo"
+    user.save()
+    client = Client()
+    client.force_login(user)
+    when = datetime.datetime(2025, 1, 1, 0, 30, tzinfo=datetime.UTC)
+    commitment = make_commitment(user, status="kept", resolved_at=when)
+    text = client.get(status_url(commitment)).content.decode()
+    assert "1 Jan 2025, 09:30" in text

@@ -1,0 +1,91 @@
+"""One row of every kind a person can own, so the attack tests cover them all."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from guides.models import LessonProgress
+from journal import sharing
+from journal.models import CheckIn, Commitment, CommitmentStatus, LessonReflection
+from journal.share_models import Share
+from tests.journal.helpers import make_lesson
+from trustrepair.models import User, UserSession
+
+
+@dataclass
+class Owned:
+    commitment: Commitment
+    checkin: CheckIn
+    reflection: LessonReflection
+    share: Share
+    token: str
+    progress: LessonProgress
+
+
+def fill_journal(user: User, text: str = "Owner's words") -> Owned:
+    """Writes `text` into every free-text field of every kind of row the person owns."""
+    lesson = make_lesson(slug=f"lesson-for-{user.username}")
+    progress = LessonProgress.objects.create(
+        user=user, lesson=lesson, started_at=timezone.now(), last_viewed_at=timezone.now()
+    )
+    commitment = Commitment.objects.create(
+        user=user,
+        text=text,
+        note=text,
+        strategy="reliability",
+        status=CommitmentStatus.RENEGOTIATED,
+        renegotiation_reason=text,
+        resolved_at=timezone.now(),
+        lesson=lesson,
+    )
+    Commitment.objects.create(
+        user=user, text=text, strategy="transparency", due_date=timezone.localdate()
+    )
+    Commitment.objects.create(
+        user=user,
+        text=text,
+        strategy="empathy",
+        status=CommitmentStatus.KEPT,
+        resolved_at=timezone.now(),
+    )
+    checkin = CheckIn.objects.create(
+        user=user,
+        date=timezone.localdate() - datetime.timedelta(days=1),
+        trust=6,
+        communication=3,
+        connection=4,
+        working=text,
+        needs_work=text,
+        appreciation=text,
+        prompt_answer=text,
+        private_note=text,
+        safety_concern=True,
+        lesson=lesson,
+        stage=lesson.stage,
+    )
+    reflection = LessonReflection.objects.create(user=user, lesson=lesson, text=text)
+    today = timezone.localdate()
+    snapshot = sharing.build_snapshot(
+        user,
+        today - datetime.timedelta(days=13),
+        today,
+        include_ratings=True,
+        include_consistency=True,
+        reflection_checkin_ids=[checkin.pk],
+    )
+    share, token = sharing.create_share(user, snapshot, text, 7)
+    sharing.add_reply(share, text)
+    totp = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    static = StaticDevice.objects.create(user=user, name="codes", confirmed=True)
+    StaticToken.objects.create(device=static, token="abcd1234")
+    UserSession.objects.create(
+        session_key=f"session-{user.pk}-x",
+        session_data="",
+        expire_date=timezone.now() + datetime.timedelta(hours=1),
+        user=user,
+    )
+    assert totp.pk
+    return Owned(commitment, checkin, reflection, share, token, progress)
