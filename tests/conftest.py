@@ -1,7 +1,23 @@
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.helpers import make_user
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, settings) -> None:
+    # Argon2 costs ~0.2 s per hash by design; only tests marked `argon2` need it.
+    if request.node.get_closest_marker("argon2") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_time_zone():
+    # The time zone middleware activates the signed-in person's zone for the
+    # thread; the test client runs in the test's thread, so reset it after.
+    yield
+    timezone.deactivate()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ def signup(client, username="sky", password=PASSWORD, email=""):
     )
 
 
+@pytest.mark.argon2
 @pytest.mark.django_db
 def test_sign_up_with_only_a_username_and_password(client):
     response = signup(client)

@@ -76,7 +76,9 @@ def assert_accessible(page: Page) -> None:
     violations = [
         v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}
     ]
-    summary = [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in violations]
+    summary = [
+        f"{v['id']}: {v['help']} at {[n.get('target') for n in v['nodes']]}" for v in violations
+    ]
     assert not violations, f"{page.url}: " + "; ".join(summary)
 
 

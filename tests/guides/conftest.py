@@ -24,9 +24,3 @@ def lessons(db, real_content: Content) -> Content:
 def content_dir(tmp_path: Path) -> Path:
     """A small, valid content directory the test may change."""
     return make_content(tmp_path / "content")
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:
-    # Argon2 takes ~0.2 s per user created; nothing here is about passwords.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

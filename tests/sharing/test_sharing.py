@@ -140,7 +140,7 @@ def test_preview_over_htmx_returns_only_the_preview_partial(user):
     client = confirmed(user)
     response = client.post(reverse("journal:share_new"), create_form(action="preview"), **HTMX)
     text = response.content.decode()
-    assert text.lstrip().startswith('<section id="preview"')
+    assert text.lstrip().startswith('<div id="preview"')
     assert "<html" not in text
 
 
