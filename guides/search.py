@@ -12,8 +12,8 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import Q, TextField, Value
 from django.db.models.functions import Concat
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 
 from .content import SENTENCE_ENDS
 from .models import BODY_FIELDS, Lesson
@@ -159,5 +159,9 @@ def one_line(text: str) -> str:
 
 
 def _marked(text: str) -> SafeString:
-    safe = escape(one_line(text))
-    return mark_safe(safe.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+    # Split on the markers: plain text and matches alternate, and each is escaped.
+    pieces = re.split(f"{re.escape(START)}(.*?){re.escape(STOP)}", one_line(text))
+    html = conditional_escape(pieces[0])
+    for match, after in zip(pieces[1::2], pieces[2::2], strict=True):
+        html += format_html("<mark>{}</mark>{}", match, after)
+    return html

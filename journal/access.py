@@ -6,7 +6,6 @@ from functools import wraps
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import CheckIn, Commitment, LessonReflection
 from .share_models import Share
@@ -39,13 +38,3 @@ def owned(model: type[Model]) -> Callable:
         return wrapper
 
     return decorator
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    """Where to go back to after a plain form post: only ever a page of this site."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default

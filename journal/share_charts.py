@@ -28,3 +28,20 @@ def summary_charts(snapshot: dict) -> list[Chart]:
         )
         for key, title, top, series in RATINGS
     ]
+
+
+def readable_dates(snapshot: dict) -> dict:
+    """The snapshot with its ISO date strings as dates, for the template to format."""
+    as_date = datetime.date.fromisoformat
+    summary = {
+        **snapshot,
+        "period_start": as_date(snapshot["period_start"]),
+        "period_end": as_date(snapshot["period_end"]),
+        "reflections": [{**r, "date": as_date(r["date"])} for r in snapshot.get("reflections", [])],
+    }
+    if snapshot.get("ratings"):
+        summary["ratings"] = {
+            **snapshot["ratings"],
+            "points": [{**p, "date": as_date(p["date"])} for p in snapshot["ratings"]["points"]],
+        }
+    return summary

@@ -10,7 +10,7 @@ from trustrepair.accounts import recent_password_required
 
 from . import sharing
 from .access import owned
-from .share_charts import summary_charts
+from .share_charts import readable_dates, summary_charts
 from .share_forms import ReplyForm, ShareForm
 from .share_models import Share
 
@@ -18,7 +18,11 @@ ONE_TIME_LINK_KEY = "share-token-once:{}"
 
 
 def _summary_context(snapshot: dict, message: str) -> dict:
-    return {"summary": snapshot, "message": message, "charts": summary_charts(snapshot)}
+    return {
+        "summary": readable_dates(snapshot),
+        "message": message,
+        "charts": summary_charts(snapshot),
+    }
 
 
 @login_required

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from guides.models import Lesson
+from trustrepair.accounts import safe_next
 
-from ..access import owned, safe_next
+from ..access import owned
 from ..forms import CommitmentForm, StatusForm
 from ..models import Commitment, CommitmentStatus
 from ..suggestions import SUGGESTIONS, suggestion

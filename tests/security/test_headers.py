@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,7 +40,7 @@ def html_pages(owned) -> list[str]:
 def test_every_html_response_carries_the_security_headers(user, owner_client):
     owned = fill_journal(user)
     for url in html_pages(owned):
-        response = owner_client.get(url)
+        response = owner_client.get(url, follow=True)
         assert response["Content-Type"].startswith("text/html"), url
         csp = response["Content-Security-Policy"]
         assert "default-src 'none'" in csp, url
@@ -50,6 +51,10 @@ def test_every_html_response_carries_the_security_headers(user, owner_client):
         assert response["Referrer-Policy"] == "same-origin", url
         assert response["X-Frame-Options"] == "DENY", url
         html = response.content.decode()
+        assert "<title>" in html, url
+        title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+        assert re.fullmatch(r"[\w .-]{2,30} · Notebook", title), (url, title)
+        assert "trust" not in title.lower(), url
         assert "<style" not in html, url
         assert ' style="' not in html, url
 

@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import TextField, Value
+from django.db.models.functions import Cast
 
 from trustrepair.crypto import encrypted_fields, rotate
 
@@ -13,22 +15,21 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         total = 0
         for model, names in encrypted_fields():
-            table = connection.ops.quote_name(model._meta.db_table)
-            pk = connection.ops.quote_name(model._meta.pk.column)
-            columns = [connection.ops.quote_name(model._meta.get_field(n).column) for n in names]
-            # Raw SQL: the ORM would decrypt on read; rotation works on the ciphertext itself.
+            # Read and write the ciphertext as plain text columns: the field itself
+            # would decrypt on read and encrypt again on write.
+            raw = {f"raw_{name}": Cast(name, TextField()) for name in names}
+            rows = model._default_manager.annotate(**raw).values_list("pk", *raw)
+            count = 0
             with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(f"SELECT {pk}, {', '.join(columns)} FROM {table}")  # noqa: S608
-                    rows = cursor.fetchall()
-                for row in rows:
-                    values = [rotate(v) if v else v for v in row[1:]]
-                    assignments = ", ".join(f"{c} = %s" for c in columns)
-                    with connection.cursor() as cursor:
-                        cursor.execute(
-                            f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
-                            [*values, row[0]],
-                        )
-                total += len(rows)
-            self.stdout.write(f"{model._meta.label}: {len(rows)} rows re-encrypted")
+                for pk, *values in rows.iterator():
+                    changes = {
+                        name: Value(rotate(value), output_field=TextField())
+                        for name, value in zip(names, values, strict=True)
+                        if value
+                    }
+                    if changes:
+                        model._default_manager.filter(pk=pk).update(**changes)
+                    count += 1
+            total += count
+            self.stdout.write(f"{model._meta.label}: {count} rows re-encrypted")
         self.stdout.write(self.style.SUCCESS(f"{total} rows re-encrypted in all"))
