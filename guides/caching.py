@@ -1,17 +1,35 @@
-"""Conditional GET for anonymous readers of lesson pages.
+"""Caching for anonymous readers of lesson pages.
 
-Signed-in pages are never cached (trustrepair.middleware marks them no-store); an
-anonymous reader's browser may keep a lesson page and revalidate it with its ETag.
+A lesson page read by someone who is not signed in is the same for everyone: it
+carries no CSRF token, no nonce and nothing personal. So the whole rendered page
+is kept in the cache, keyed by a fingerprint of the course (every lesson's
+content hash, position and stage, and every stage's title). When the content
+loader changes, adds or retires anything, the fingerprint changes and every
+cached page is replaced on its next request: no invalidation message has to
+reach each app server. Browsers revalidate with the ETag and get a 304.
+
+Signed-in pages are never cached here (trustrepair.middleware marks them no-store).
 """
 
 import functools
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 
-from .models import Lesson
+# Raw SQL on purpose: this runs on every anonymous lesson request, and building an
+# ORM query costs more than running this one.
+_COURSE_SQL = (
+    "SELECT s.slug, s.title, s.position, l.slug, l.position, l.content_hash, l.retired "
+    "FROM guides_lesson l JOIN guides_stage s ON s.id = l.stage_id "
+    "ORDER BY s.position, l.position, l.slug"
+)
+PAGE_SECONDS = 24 * 3600
 
 
 @functools.cache
@@ -28,21 +46,63 @@ def _site_version() -> str:
     return digest.hexdigest()
 
 
-def anonymous_etag(request: HttpRequest, lesson: Lesson) -> str | None:
-    """A validator for an anonymous reader's copy of a lesson page, so that coming
-    back to a lesson costs one query and no rendering. Off in development, where
-    templates change without a restart."""
-    if settings.DEBUG:
-        return None
-    parts = [
-        _site_version(),
-        lesson.content_hash,
-        lesson.stage.title,
-        str(lesson.stage.position),
-        str(lesson.stage_total),
-        repr(lesson.previous_lesson),
-        repr(lesson.next_lesson),
-        # The page embeds a CSRF token bound to this cookie; a new cookie needs a new page.
-        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
-    ]
-    return '"' + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32] + '"'
+def course_fingerprint() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(_COURSE_SQL)
+        rows = cursor.fetchall()
+    digest = hashlib.sha256(_site_version().encode())
+    digest.update(repr(rows).encode())
+    return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    etag: str
+    content: bytes
+    content_type: str
+
+
+def _key(stage_slug: str, lesson_slug: str, fingerprint: str) -> str:
+    return f"lesson-page:{fingerprint}:{stage_slug}/{lesson_slug}"
+
+
+def cacheable(request: HttpRequest) -> bool:
+    # A pending message (after sign-out, say) must be shown, not skipped.
+    return (
+        not settings.DEBUG
+        and not request.user.is_authenticated
+        and "messages" not in request.COOKIES
+    )
+
+
+def cached_lesson_response(
+    request: HttpRequest, stage_slug: str, lesson_slug: str
+) -> tuple[HttpResponse | None, str]:
+    """The cached page (or a 304) for an anonymous reader, and the fingerprint used."""
+    fingerprint = course_fingerprint()
+    page: CachedPage | None = cache.get(_key(stage_slug, lesson_slug, fingerprint))
+    if page is None:
+        return None, fingerprint
+    if request.headers.get("If-None-Match") == page.etag:
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(page.content, content_type=page.content_type)
+    return _validators(response, page.etag), fingerprint
+
+
+def store_lesson_response(
+    response: HttpResponse, stage_slug: str, lesson_slug: str, fingerprint: str
+) -> HttpResponse:
+    etag = f'"{fingerprint}"'
+    page = CachedPage(etag, response.content, response["Content-Type"])
+    cache.set(_key(stage_slug, lesson_slug, fingerprint), page, PAGE_SECONDS)
+    return _validators(response, etag)
+
+
+def _validators(response: HttpResponse, etag: str) -> HttpResponse:
+    response["ETag"] = etag
+    # The same page serves every anonymous reader; after signing in the page differs,
+    # so the browser must ask again each time (and gets a 304 when nothing changed).
+    patch_cache_control(response, private=True, no_cache=True)
+    response["Vary"] = "Cookie"
+    return response

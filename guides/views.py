@@ -3,14 +3,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from journal.reflections import with_reader_reflection
 from trustrepair.models import User
 
-from .caching import anonymous_etag
+from .caching import cacheable, cached_lesson_response, store_lesson_response
 from .models import Lesson
 from .progress import (
     course_lessons,
@@ -67,6 +67,11 @@ def lesson_page_or_404(stage_slug: str, lesson_slug: str, user: User | Anonymous
 
 @require_GET
 def lesson(request: HttpRequest, stage_slug: str, lesson_slug: str) -> HttpResponse:
+    fingerprint = ""
+    if cacheable(request):
+        cached, fingerprint = cached_lesson_response(request, stage_slug, lesson_slug)
+        if cached is not None:
+            return cached
     try:
         lesson = lesson_page_or_404(stage_slug, lesson_slug, request.user)
     except Http404:
@@ -80,15 +85,9 @@ def lesson(request: HttpRequest, stage_slug: str, lesson_slug: str) -> HttpRespo
         progress = record_view(request.user, lesson)
         return render(request, "guides/lesson.html", {"lesson": lesson, "progress": progress})
 
-    etag = anonymous_etag(request, lesson)
-    if etag and (not_modified := get_conditional_response(request, etag=etag)):
-        return not_modified
     response = render(request, "guides/lesson.html", {"lesson": lesson, "progress": None})
-    if etag:
-        response["ETag"] = etag
-        # The page carries this reader's CSRF token: the browser may keep it, no one else.
-        patch_cache_control(response, private=True, no_cache=True)
-        patch_vary_headers(response, ["Cookie"])
+    if fingerprint:
+        response = store_lesson_response(response, stage_slug, lesson_slug, fingerprint)
     return response
 
 

@@ -26,7 +26,7 @@ def test_html_responses_carry_the_security_headers(client):
     assert "base-uri 'none'" in csp
     assert "frame-ancestors 'none'" in csp
     assert "unsafe-inline" not in csp
-    assert "'nonce-" in csp
+    assert "script-src 'self'" in csp
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"

@@ -13,13 +13,15 @@
 
   function quickExit(link) {
     var exitUrl = link.getAttribute("data-exit");
-    if (exitUrl) {
+    var token = csrfToken();
+    // Signed-out pages carry no token: there is no session to end.
+    if (exitUrl && token) {
       try {
         fetch(exitUrl, {
           method: "POST",
           keepalive: true,
           credentials: "same-origin",
-          headers: { "X-CSRFToken": csrfToken() },
+          headers: { "X-CSRFToken": token },
         }).catch(function () {});
       } catch (e) {
         /* leaving matters more than logging out cleanly */

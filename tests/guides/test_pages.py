@@ -433,11 +433,48 @@ def test_the_path_makes_a_small_fixed_number_of_queries(
 def test_an_anonymous_reader_gets_not_modified_for_a_lesson_they_have(client: Client, lessons):
     url = lesson_url("old-hurts")
     first = client.get(url)
-    second = client.get(url)  # now with the CSRF cookie the page was built for
+    second = client.get(url)
 
-    assert first["ETag"]
+    assert first["ETag"] == second["ETag"]
     assert "no-cache" in second["Cache-Control"]
     assert client.get(url, headers={"if-none-match": second["ETag"]}).status_code == 304
+
+
+def test_an_anonymous_page_is_served_from_the_cache_with_one_query(
+    lessons, django_assert_num_queries
+):
+    url = lesson_url("old-hurts")
+    first = Client().get(url)
+    with django_assert_num_queries(1):  # the course fingerprint, nothing else
+        second = Client().get(url)
+    assert second.content == first.content
+    assert second.status_code == 200
+
+
+def test_the_shared_anonymous_page_holds_no_token_nonce_or_cookie(client: Client, lessons):
+    response = client.get(lesson_url("old-hurts"))
+    html = response.content.decode()
+    assert "csrfmiddlewaretoken" not in html
+    assert "X-CSRFToken" not in html
+    assert "nonce" not in html
+    assert not response.cookies
+
+
+def test_reloading_the_content_replaces_the_cached_page(client: Client, lessons):
+    url = lesson_url("old-hurts")
+    client.get(url)
+    Lesson.objects.filter(slug="old-hurts").update(
+        title="A brand new title", content_hash="reloaded"
+    )
+    assert "A brand new title" in client.get(url).content.decode()
+
+
+def test_a_new_neighbour_lesson_replaces_the_cached_page(client: Client, lessons):
+    url = lesson_url("old-hurts")
+    client.get(url)
+    Lesson.objects.filter(slug="insecurity-and-misreadings").update(retired=True)
+    html = client.get(url).content.decode()
+    assert "insecurity-and-misreadings" not in html
 
 
 def test_a_changed_lesson_gets_a_new_etag(client: Client, lessons):
