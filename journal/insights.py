@@ -84,11 +84,12 @@ def weekly_streak(user: User, today: datetime.date | None = None) -> int:
     not broken until this week is over.
     """
     today = today or local_now().date()
+    # The weeks are worked out here rather than with TruncWeek: on SQLite that runs a
+    # Python function per row inside the query, which cost more than the whole page.
     weeks = {
-        as_date(week)
-        for week in CheckIn.objects.filter(user=user, date__lte=today)
-        .annotate(week=TruncWeek("date"))
-        .values_list("week", flat=True)
+        week_start(day)
+        for day in CheckIn.objects.filter(user=user, date__lte=today)
+        .values_list("date", flat=True)
         .distinct()
         .order_by()
     }
