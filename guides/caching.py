@@ -13,6 +13,8 @@ Signed-in pages are never cached here (trustrepair.middleware marks them no-stor
 
 import functools
 import hashlib
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -106,3 +108,29 @@ def _validators(response: HttpResponse, etag: str) -> HttpResponse:
     patch_cache_control(response, private=True, no_cache=True)
     response["Vary"] = "Cookie"
     return response
+
+
+_LESSON_PATH = re.compile(r"^/guides/(?P<stage>[-\w]+)/(?P<lesson>[-\w]+)/$")
+
+
+class AnonymousLessonMiddleware:
+    """Answers a signed-out reader's lesson request from the cache, early in the stack.
+
+    It sits just inside the security, CSP and frame-options middleware (so the
+    response still gets every header), and before sessions, CSRF, auth and URL
+    routing, which a cached page for someone without a session does not need.
+    A miss, or anyone with a session cookie, goes on to the view as usual.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "GET" and not settings.DEBUG:
+            match = _LESSON_PATH.match(request.path_info)
+            signed_out = settings.SESSION_COOKIE_NAME not in request.COOKIES
+            if match and signed_out and "messages" not in request.COOKIES:
+                cached, _ = cached_lesson_response(request, match["stage"], match["lesson"])
+                if cached is not None:
+                    return cached
+        return self.get_response(request)

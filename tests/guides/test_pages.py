@@ -451,6 +451,27 @@ def test_an_anonymous_page_is_served_from_the_cache_with_one_query(
     assert second.status_code == 200
 
 
+def test_a_page_answered_from_the_cache_still_carries_every_security_header(lessons):
+    url = lesson_url("old-hurts")
+    Client().get(url)
+    cached = Client().get(url)
+    assert "default-src 'none'" in cached["Content-Security-Policy"]
+    assert cached["X-Frame-Options"] == "DENY"
+    assert cached["X-Content-Type-Options"] == "nosniff"
+    assert cached["Referrer-Policy"] == "same-origin"
+    assert cached["Vary"] == "Cookie"
+
+
+def test_someone_with_a_session_never_gets_the_shared_page(lessons, user):
+    url = lesson_url("old-hurts")
+    Client().get(url)
+    reader = Client()
+    reader.force_login(user)
+    html = reader.get(url).content.decode()
+    assert "X-CSRFToken" in html
+    assert "Log out" in html
+
+
 def test_the_shared_anonymous_page_holds_no_token_nonce_or_cookie(client: Client, lessons):
     response = client.get(lesson_url("old-hurts"))
     html = response.content.decode()
