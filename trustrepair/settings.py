@@ -113,8 +113,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite connections are cheap and per-thread; WAL lets readers and a writer overlap.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # WAL lets readers and a writer overlap; the connection is kept between requests
+    # like PostgreSQL's, as opening one (and its PRAGMAs) costs more than most pages.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
