@@ -31,6 +31,15 @@ PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 BENCH_DATABASE = "trustrepair_bench"
 
+# Chosen with --compare-workers on this 2-core machine (README, "Benchmark"): three
+# sync workers. They use both cores on every page, because each request is a new
+# connection that goes to whichever worker is free. gthread workers keep a client's
+# connection on one worker, so with keep-alive the load split unevenly between two
+# workers and heavy pages got half the throughput, at more CPU per request (four
+# threads contending for each worker's GIL). Sync workers need a buffering proxy
+# such as nginx in front of them in production, which is gunicorn's advice anyway.
+GUNICORN_ARGS = ["--workers", "3"]
+
 
 class BenchError(Exception):
     """A step failed; the message says which and how."""
@@ -428,3 +437,10 @@ class Wrk:
 
 def run_wrk(url: str, **options: Any) -> dict[str, Any]:
     return Wrk(url, **options).start().result()
+
+
+def machine_load() -> str:
+    """The load average, because other work on these 2 cores skews every number."""
+    one, five, _ = os.getloadavg()
+    busy = "; the machine is busy, expect lower and noisier numbers" if one > 1.0 else ""
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min){busy}"

@@ -216,7 +216,3 @@ def save(mode: str, settings: dict[str, Any], databases: dict[str, Any]) -> Path
 
 def relative(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-
-
-def load_rows(path: Path) -> list[dict[str, Any]]:
-    return json.loads(Path(path).read_text())

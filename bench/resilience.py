@@ -9,8 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
-from bench.harness import BenchError, Database, Gunicorn, Wrk, fetch
-from bench.targets import Writers, build, probe
+from bench.harness import (
+    GUNICORN_ARGS,
+    BenchError,
+    Database,
+    Gunicorn,
+    Wrk,
+    fetch,
+    machine_load,
+)
+from bench.targets import Writers, build, probe, writes_summary
 
 # Three connections read for every one that writes: people look more than they write.
 WRITE_SHARE = 3
@@ -20,8 +28,6 @@ LOOP_INTERVAL = 0.05
 def load_mode(
     args: argparse.Namespace, database: Database, seeded: dict[str, Any], say: Any
 ) -> dict[str, Any]:
-    from bench.run import GUNICORN_ARGS, machine_load, writes_summary
-
     duration = args.duration or 30
     gunicorn_args = args.gunicorn.split() if args.gunicorn else GUNICORN_ARGS
     # Reads and writes come from two wrk processes side by side, so that every
@@ -181,8 +187,6 @@ class Loop(threading.Thread):
 def pg_restart_mode(
     args: argparse.Namespace, database: Database, seeded: dict[str, Any], say: Any
 ) -> dict[str, Any]:
-    from bench.run import GUNICORN_ARGS
-
     gunicorn_args = args.gunicorn.split() if args.gunicorn else GUNICORN_ARGS
     with Gunicorn(database, gunicorn_args) as server:
         path = seeded["urls"].get("dashboard") or "/healthz"

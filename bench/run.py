@@ -25,27 +25,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import report
 from bench.harness import (
     DATA,
+    GUNICORN_ARGS,
     BenchError,
     Database,
     Gunicorn,
     OtherLoad,
     drop_postgres,
+    machine_load,
     postgres_database,
     prepare,
     run_wrk,
     sqlite_database,
     task,
 )
-from bench.targets import Target, Writers, build, measurable, probe
+from bench.targets import Target, Writers, build, measurable, probe, writes_summary
 
-# Chosen with --compare-workers on this 2-core machine (README, "Benchmark"): three
-# sync workers. They use both cores on every page, because each request is a new
-# connection that goes to whichever worker is free. gthread workers keep a client's
-# connection on one worker, so with keep-alive the load split unevenly between two
-# workers and heavy pages got half the throughput, at more CPU per request (four
-# threads contending for each worker's GIL). Sync workers need a buffering proxy
-# such as nginx in front of them in production, which is gunicorn's advice anyway.
-GUNICORN_ARGS = ["--workers", "3"]
 WORKER_CHOICES = {
     "sync -w 3": ["--workers", "3"],
     "sync -w 5": ["--workers", "5"],
@@ -57,13 +51,6 @@ ACCEPT = "Accept-Encoding: gzip"
 
 def say(message: str = "") -> None:
     print(message, flush=True)
-
-
-def machine_load() -> str:
-    """The load average, because other work on these 2 cores skews every number."""
-    one, five, _ = os.getloadavg()
-    busy = "; the machine is busy, expect lower and noisier numbers" if one > 1.0 else ""
-    return f"load average {one:.2f} (1 min), {five:.2f} (5 min){busy}"
 
 
 def wait_idle(seconds: float) -> None:
@@ -187,18 +174,6 @@ def wrk_target(
     result.update(others.measure())
     result["writes"] = writes_summary(result, writers.verify(database, "checkin", dates))
     return result
-
-
-def writes_summary(result: dict[str, Any], found: dict[str, int]) -> dict[str, int]:
-    return {
-        "sent": result["writes_sent"],
-        "acknowledged": result["writes_acked"],
-        "found": found["found"],
-        "rejected": result["writes_rejected"],
-        # Still in flight when wrk stopped: maybe stored, never answered; not a failure.
-        "unanswered": result["writes_unanswered"],
-        "rows_in_range": found["rows_in_range"],
-    }
 
 
 def table_mode(args: argparse.Namespace, database: Database, seeded: dict[str, Any]) -> dict:
