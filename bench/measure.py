@@ -273,7 +273,7 @@ def cumulative_ms(stats: pstats.Stats, path_end: str, name: str, requests: int) 
 
 def per_request_ms(sender: Sender, requests: int) -> tuple[float, float | None]:
     """Wall time per request as configured and, where the settings reconnect on every
-    request (CONN_MAX_AGE=0, SQLite), with the connection kept: an in-process
+    request (CONN_MAX_AGE=0), with the connection kept: an in-process
     experiment, alternated in rounds so a busy machine affects both alike."""
     if connection.settings_dict.get("CONN_MAX_AGE") != 0:
         return sender.timed(requests), None
@@ -301,17 +301,19 @@ def profile(target: dict[str, Any], requests: int, top: int = 15) -> str:
     close_old_connections()
     plain, kept = per_request_ms(sender, requests)
     profiler = cProfile.Profile()
+    statuses: dict[int, int] = {}
     started = time.perf_counter()
     for _ in range(requests):
         profiler.enable()
-        sender()
+        status = sender().status_code
         profiler.disable()
+        statuses[status] = statuses.get(status, 0) + 1
     wall = (time.perf_counter() - started) / requests
     out = io.StringIO()
     out.write(
         f"== {target['name']} {target['method']} {target['path'][:60]}: "
         f"{1000 * plain:.2f} ms/request in-process ({1000 * wall:.2f} with the profiler on), "
-        f"{query_count} queries\n"
+        f"{query_count} queries; profiled answers {statuses}\n"
     )
     stats = pstats.Stats(profiler, stream=out)
     connect = cumulative_ms(stats, "db/backends/base/base.py", "connect", requests)
