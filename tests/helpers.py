@@ -1,5 +1,8 @@
 """Small, explicit helpers for test data."""
 
+from django.test import Client
+from django.urls import reverse
+
 from trustrepair.models import User
 
 PASSWORD = "correct-horse-battery-staple-42"
@@ -10,3 +13,11 @@ def make_user(username: str = "robin", password: str = PASSWORD, **extra) -> Use
 
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def reauthenticated_client(user: User) -> Client:
+    """Signed in, with the password given again just now (sharing, export, 2FA ask for it)."""
+    client = Client()
+    client.force_login(user)
+    client.post(reverse("confirm_password"), {"password": PASSWORD})
+    return client

@@ -6,19 +6,12 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.helpers import PASSWORD, make_user
+from tests.helpers import PASSWORD, make_user, reauthenticated_client
 from trustrepair import twofactor
 
 
 def current_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-
-
-def confirmed_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    client.post(reverse("confirm_password"), {"password": PASSWORD})
-    return client
 
 
 def user_with_two_factor(username: str = "sky") -> tuple:
@@ -41,7 +34,7 @@ def test_setup_asks_for_the_password_first(owner_client):
 
 @pytest.mark.django_db
 def test_setup_shows_a_server_rendered_qr_code_and_confirms_with_a_code(user):
-    client = confirmed_client(user)
+    client = reauthenticated_client(user)
     page = client.get(reverse("two_factor_setup"))
     text = page.content.decode()
     assert "<svg" in text
@@ -55,7 +48,7 @@ def test_setup_shows_a_server_rendered_qr_code_and_confirms_with_a_code(user):
 
 @pytest.mark.django_db
 def test_setup_refuses_a_wrong_code(user):
-    client = confirmed_client(user)
+    client = reauthenticated_client(user)
     client.get(reverse("two_factor_setup"))
     response = client.post(reverse("two_factor_setup"), {"code": "000000"})
     assert "did not match" in response.content.decode()

@@ -77,7 +77,3 @@ def end_other_sessions(request: HttpRequest) -> int:
         .delete()
     )
     return deleted
-
-
-def end_all_sessions(user: object) -> None:
-    UserSession.objects.filter(user=user).delete()

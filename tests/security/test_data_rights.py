@@ -6,19 +6,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, reauthenticated_client
 from tests.security.fixtures import fill_journal
 from trustrepair import data_rights
 from trustrepair.models import User, UserSession
 
 pytestmark = pytest.mark.django_db
-
-
-def confirmed(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    client.post(reverse("confirm_password"), {"password": PASSWORD})
-    return client
 
 
 def test_every_owned_model_has_rows_in_the_fixture(user):
@@ -35,7 +28,7 @@ def test_export_needs_a_recent_password(owner_client):
 def test_export_holds_every_row_the_person_owns_and_no_secrets(user, stranger):
     fill_journal(user)
     fill_journal(stranger, text="Stranger's words")
-    response = confirmed(user).get(reverse("export_download"), {"format": "json"})
+    response = reauthenticated_client(user).get(reverse("export_download"), {"format": "json"})
     assert response["Content-Disposition"].startswith("attachment;")
     export = json.loads(response.content)
     assert export["account"]["username"] == user.username
@@ -56,7 +49,7 @@ def test_export_holds_every_row_the_person_owns_and_no_secrets(user, stranger):
 
 def test_export_zip_has_the_json_and_a_csv_per_kind(user):
     fill_journal(user)
-    response = confirmed(user).get(reverse("export_download"))
+    response = reauthenticated_client(user).get(reverse("export_download"))
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     names = set(archive.namelist())
     assert "export.json" in names

@@ -10,7 +10,7 @@ from django.utils import timezone
 from journal import sharing
 from journal.models import CheckIn, Commitment, CommitmentStatus
 from journal.share_models import Share
-from tests.helpers import HTMX, PASSWORD
+from tests.helpers import HTMX, reauthenticated_client
 
 PRIVATE = "PRIVATE-MARKER-7f3a"
 pytestmark = pytest.mark.django_db
@@ -43,13 +43,6 @@ def commitment(user, status=CommitmentStatus.KEPT, text="Call at lunch", **field
         renegotiation_reason=f"{PRIVATE} reason" if status == "renegotiated" else "",
         **fields,
     )
-
-
-def confirmed(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    client.post(reverse("confirm_password"), {"password": PASSWORD})
-    return client
 
 
 def share_for(user, **snapshot_options) -> tuple[Share, str]:
@@ -106,7 +99,7 @@ def test_creating_a_share_needs_a_recent_password(owner_client):
 
 def test_owner_creates_a_share_and_sees_the_link_once(user):
     checkin(user)
-    client = confirmed(user)
+    client = reauthenticated_client(user)
     response = client.post(reverse("journal:share_new"), create_form())
     share = Share.objects.get(user=user)
     assert response["Location"] == share.get_absolute_url()
@@ -119,14 +112,14 @@ def test_owner_creates_a_share_and_sees_the_link_once(user):
 
 
 def test_the_form_says_private_notes_are_never_included(user):
-    text = confirmed(user).get(reverse("journal:share_new")).content.decode()
+    text = reauthenticated_client(user).get(reverse("journal:share_new")).content.decode()
     assert "private notes are never included" in text.lower()
     assert "voluntary" in text
 
 
 def test_preview_shows_what_the_partner_will_see_without_making_a_link(user):
     checkin(user, trust=8)
-    client = confirmed(user)
+    client = reauthenticated_client(user)
     response = client.post(reverse("journal:share_new"), create_form(action="preview"))
     text = response.content.decode()
     assert "exactly what your partner will see" in text
@@ -137,7 +130,7 @@ def test_preview_shows_what_the_partner_will_see_without_making_a_link(user):
 
 def test_preview_over_htmx_returns_only_the_preview_partial(user):
     checkin(user)
-    client = confirmed(user)
+    client = reauthenticated_client(user)
     response = client.post(reverse("journal:share_new"), create_form(action="preview"), **HTMX)
     text = response.content.decode()
     assert text.lstrip().startswith('<div id="preview"')
@@ -146,7 +139,7 @@ def test_preview_over_htmx_returns_only_the_preview_partial(user):
 
 def test_refreshing_the_period_keeps_what_was_typed(user):
     checkin(user, days_ago=20)
-    client = confirmed(user)
+    client = reauthenticated_client(user)
     form = create_form(action="refresh", period="4w", message="Keep me please")
     text = client.post(reverse("journal:share_new"), form).content.decode()
     assert "Keep me please" in text
@@ -165,7 +158,7 @@ def test_refreshing_the_period_keeps_what_was_typed(user):
     ],
 )
 def test_bad_share_input_gets_a_clear_message_and_keeps_the_message(user, overrides, message):
-    client = confirmed(user)
+    client = reauthenticated_client(user)
     form = create_form(**overrides)
     text = client.post(reverse("journal:share_new"), form).content.decode()
     assert message in text
@@ -196,7 +189,7 @@ def test_private_fields_never_reach_the_partner_page_preview_or_detail(user):
     commitment(user, status=CommitmentStatus.RENEGOTIATED)
     share, token = share_for(user)
     partner = Client().get(f"/s/{token}/").content.decode()
-    owner = confirmed(user)
+    owner = reauthenticated_client(user)
     detail = owner.get(share.get_absolute_url()).content.decode()
     preview = owner.post(reverse("journal:share_new"), create_form(action="preview"))
     for html in (partner, detail, preview.content.decode()):
@@ -269,7 +262,7 @@ def test_partner_can_acknowledge_and_reply_once(user):
     share.refresh_from_db()
     assert share.acknowledged_at is not None
     assert share.reply == "Thank you"
-    detail = confirmed(user).get(share.get_absolute_url()).content.decode()
+    detail = reauthenticated_client(user).get(share.get_absolute_url()).content.decode()
     assert "Thank you" in detail
 
 
