@@ -6,7 +6,10 @@ is kept in the cache, keyed by a fingerprint of the course (every lesson's
 content hash, position and stage, and every stage's title). When the content
 loader changes, adds or retires anything, the fingerprint changes and every
 cached page is replaced on its next request: no invalidation message has to
-reach each app server. Browsers revalidate with the ETag and get a 304.
+reach each app server. Each server process re-reads the fingerprint at most every
+COURSE_RECHECK_SECONDS (a few seconds), so a content reload shows everywhere
+within that time while most requests make no query at all. Browsers revalidate
+with the ETag and get a 304.
 
 Signed-in pages are never cached here (trustrepair.middleware marks them no-store).
 """
@@ -16,6 +19,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from time import monotonic
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,7 +39,7 @@ PAGE_SECONDS = 24 * 3600
 
 
 @functools.cache
-def _site_version() -> str:
+def site_version() -> str:
     """Changes whenever a deploy could change how a lesson page looks: templates,
     static asset addresses, site settings."""
     digest = hashlib.sha256()
@@ -48,13 +52,29 @@ def _site_version() -> str:
     return digest.hexdigest()
 
 
+# (monotonic time read, fingerprint); one tuple, so replacing it is atomic across threads.
+_last_read: tuple[float, str] | None = None
+
+
 def course_fingerprint() -> str:
+    global _last_read
+    now = monotonic()
+    if _last_read is not None and now - _last_read[0] < settings.COURSE_RECHECK_SECONDS:
+        return _last_read[1]
     with connection.cursor() as cursor:
         cursor.execute(_COURSE_SQL)
         rows = cursor.fetchall()
-    digest = hashlib.sha256(_site_version().encode())
+    digest = hashlib.sha256(site_version().encode())
     digest.update(repr(rows).encode())
-    return digest.hexdigest()[:32]
+    fingerprint = digest.hexdigest()[:32]
+    _last_read = (now, fingerprint)
+    return fingerprint
+
+
+def forget_course_fingerprint() -> None:
+    """After a content load in this process, so it never serves the old pages."""
+    global _last_read
+    _last_read = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from guides.caching import forget_course_fingerprint
 from tests.helpers import make_user
 
 
@@ -17,8 +18,10 @@ def fast_password_hashing(request, settings) -> None:
 def empty_cache():
     # Cached pages and throttling counters must not leak from one test to the next.
     cache.clear()
+    forget_course_fingerprint()
     yield
     cache.clear()
+    forget_course_fingerprint()
 
 
 @pytest.fixture(autouse=True)

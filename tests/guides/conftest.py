@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,19 @@ def lessons(db, real_content: Content) -> Content:
 def content_dir(tmp_path: Path) -> Path:
     """A small, valid content directory the test may change."""
     return make_content(tmp_path / "content")
+
+
+@pytest.fixture
+def seconds_pass(monkeypatch) -> Callable[[float], None]:
+    """Moves the clock the lesson cache uses to decide when to look at the course again."""
+    from guides import caching
+
+    offset = 0.0
+
+    def advance(seconds: float) -> None:
+        nonlocal offset
+        offset += seconds
+
+    real = caching.monotonic
+    monkeypatch.setattr(caching, "monotonic", lambda: real() + offset)
+    return advance
