@@ -26,11 +26,13 @@ STATIC_REF = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']""")
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
 
 
-def client_for(session: str) -> Client:
+def client_for(session: str, csrf: str = "") -> Client:
     # ALLOWED_HOSTS is 127.0.0.1 in the benchmark, as it is for gunicorn.
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_ENCODING="gzip")
     if session:
         client.cookies[settings.SESSION_COOKIE_NAME] = session
+    if csrf:
+        client.cookies[settings.CSRF_COOKIE_NAME] = csrf
     return client
 
 
@@ -81,7 +83,7 @@ def measure_target(target: dict[str, Any]) -> dict[str, Any]:
     if target["name"] == "static":
         path = static_file(target["path"])
         return {"queries": 0, "total_gz": served_size(path) if path else None}
-    client = client_for(target.get("session", ""))
+    client = client_for(target.get("session", ""), target.get("csrf", ""))
     if target["method"] == "GET":
         # The first request of a process fills caches (URL resolver, templates);
         # wrk measures warm workers, so the counted request is the second one.
@@ -239,7 +241,7 @@ class Sender:
 
     def __init__(self, target: dict[str, Any]) -> None:
         self.target = target
-        self.client = client_for(target.get("session", ""))
+        self.client = client_for(target.get("session", ""), target.get("csrf", ""))
         self.sent = 0
 
     def __call__(self, *, close: bool = True) -> Any:
@@ -251,7 +253,7 @@ class Sender:
         self.sent += 1
         # wrk keeps no cookies; the test client would, and a messages cookie that
         # grows with every unread "saved" message would be measured instead.
-        self.client.cookies = client_for(target.get("session", "")).cookies
+        self.client.cookies = client_for(target.get("session", ""), target.get("csrf", "")).cookies
         response = send(self.client, target)
         if close:
             close_old_connections()

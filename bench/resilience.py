@@ -18,7 +18,7 @@ from bench.harness import (
     fetch,
     machine_load,
 )
-from bench.targets import Writers, build, probe, writes_summary
+from bench.targets import Writers, browser_cookie, build, probe, writes_summary
 
 # Three connections read for every one that writes: people look more than they write.
 WRITE_SHARE = 3
@@ -52,7 +52,7 @@ def load_mode(
         for target in targets:
             if target.name in {"dashboard", "insights"} and not target.skip:
                 for reader in seeded["readers"][:6]:
-                    cookie = f"{seeded['session_cookie']}={reader['session']}"
+                    cookie = browser_cookie(seeded, reader["session"], reader["csrf"])
                     reads.append({"path": target.path, "cookie": cookie})
         dates = writers.next_range()
         host = f"127.0.0.1:{server.port}"

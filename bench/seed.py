@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from trustrepair.models import User
 
@@ -81,6 +82,7 @@ class Seeded:
     session_cookie: str = ""
     csrf_cookie: str = ""
     heavy_session: str = ""
+    heavy_csrf: str = ""
     readers: list[dict[str, Any]] = field(default_factory=list)
     urls: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -114,6 +116,13 @@ def sign_in(user: User) -> str:
     store[DEVICE] = "Benchmark"
     store.create()
     return store.session_key
+
+
+def csrf_cookie_value() -> str:
+    """The CSRF cookie a browser keeps after its first page: sent back with every request."""
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+
+    return get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
 
 
 def make_users(rng: random.Random) -> list[User]:
@@ -347,7 +356,11 @@ def seed() -> Seeded:
     seeded.session_cookie = settings.SESSION_COOKIE_NAME
     seeded.csrf_cookie = settings.CSRF_COOKIE_NAME
     seeded.heavy_session = sign_in(heavy)
-    seeded.readers = [{"id": r.pk, "username": r.username, "session": sign_in(r)} for r in readers]
+    seeded.heavy_csrf = csrf_cookie_value()
+    seeded.readers = [
+        {"id": r.pk, "username": r.username, "session": sign_in(r), "csrf": csrf_cookie_value()}
+        for r in readers
+    ]
     if lessons:
         try:
             seeded.urls["lesson"] = lessons[0].get_absolute_url()

@@ -17,6 +17,7 @@ class Target:
     path: str = ""
     method: str = "GET"
     session: str = ""
+    csrf: str = ""
     cookie: str = ""
     skip: str = ""
     # Requests/s as a share of the static file's, when the page has a goal.
@@ -30,6 +31,10 @@ PAGES = (
     ("guides", "/guides/, signed in", None),
     ("dashboard", "dashboard, heavy user", 0.25),
     ("insights", "insights, heavy user", 0.25),
+    # The same pages with no CSRF cookie yet, as on a browser's first view: every
+    # request is built in full, never answered from the page cache (journal.page_cache).
+    ("dashboard-rebuilt", "dashboard, rebuilt", None),
+    ("insights-rebuilt", "insights, rebuilt", None),
     ("share", "share page, partner", None),
     ("checkin", "check-in POST", None),
 )
@@ -59,8 +64,13 @@ def hashed_static(name: str) -> str:
     return f"/static/{hashed}" if hashed else ""
 
 
+def browser_cookie(seeded: dict[str, Any], session: str, csrf: str) -> str:
+    """The Cookie header of a signed-in browser: its session and its CSRF cookie."""
+    return f"{seeded['session_cookie']}={session}; {seeded['csrf_cookie']}={csrf}"
+
+
 def build(seeded: dict[str, Any]) -> list[Target]:
-    heavy = f"{seeded['session_cookie']}={seeded['heavy_session']}"
+    heavy = browser_cookie(seeded, seeded["heavy_session"], seeded["heavy_csrf"])
     urls = seeded["urls"]
     targets = []
     for name, label, ratio in PAGES:
@@ -69,14 +79,18 @@ def build(seeded: dict[str, Any]) -> list[Target]:
             target.path = hashed_static("css/app.css")
             target.skip = "" if target.path else "css/app.css is not in the static manifest"
         else:
-            target.path = urls.get(name, "")
+            target.path = urls.get(name.removesuffix("-rebuilt"), "")
             if not target.path:
                 target.skip = {
                     "lesson": "no lesson URL (guides:lesson not routed or no lessons)",
                     "share": "no share was created (see the seed notes)",
                 }.get(name, f"URL name for {name} is not routed")
         if name in {"guides", "dashboard", "insights"}:
-            target.session, target.cookie = seeded["heavy_session"], heavy
+            target.session, target.csrf = seeded["heavy_session"], seeded["heavy_csrf"]
+            target.cookie = heavy
+        elif name.endswith("-rebuilt"):
+            target.session = seeded["heavy_session"]
+            target.cookie = f"{seeded['session_cookie']}={seeded['heavy_session']}"
         targets.append(target)
     return targets
 
@@ -198,7 +212,13 @@ def measurable(targets: list[Target], writers: Writers | None) -> list[dict[str,
             )
             continue
         rows.append(
-            {"name": target.name, "method": "GET", "path": target.path, "session": target.session}
+            {
+                "name": target.name,
+                "method": "GET",
+                "path": target.path,
+                "session": target.session,
+                "csrf": target.csrf,
+            }
         )
     return rows
 

@@ -21,6 +21,8 @@ _TOKEN_IN_PATH = re.compile(r"^/s/[^/]+")
 
 # Pages that show private words: never cache them, so Back after logout shows nothing.
 PRIVATE_PREFIXES = ("/journal/", "/accounts/", "/s/", "/admin/")
+# A session's idle expiry is pushed forward at most this often (see PrivatePagesMiddleware).
+SEEN_REFRESH_SECONDS = 60
 
 
 def masked_path(path: str) -> str:
@@ -96,7 +98,7 @@ class PrivatePagesMiddleware:
             started = request.session.get(SIGNED_IN_AT, now)
             if now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
-            elif now - request.session.get(SEEN_AT, 0) > 60:
+            elif now - request.session.get(SEEN_AT, 0) > SEEN_REFRESH_SECONDS:
                 request.session[SEEN_AT] = now
         response = self.get_response(request)
         if request.user.is_authenticated and SIGNED_IN_AT not in request.session:

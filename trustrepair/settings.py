@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "guides.caching.AnonymousLessonMiddleware",
+    "journal.page_cache.JournalPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -185,6 +186,12 @@ CACHES = {
         "LOCATION": "trustrepair",
     }
 }
+# How long a server process trusts its last look at the course before asking the
+# database again (guides.caching): a content reload shows everywhere within this.
+COURSE_RECHECK_SECONDS = float(os.environ.get("COURSE_RECHECK_SECONDS", "5"))
+# How long a rendered journal page is kept for the session that asked (journal.page_cache);
+# any change the person makes replaces it sooner. 0 turns this off.
+JOURNAL_PAGE_SECONDS = int(os.environ.get("JOURNAL_PAGE_SECONDS", "60"))
 
 # Sessions: short idle timeout, refreshed on activity; see trustrepair.middleware.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
