@@ -60,6 +60,10 @@ def mark_incomplete(user: User, lesson: Lesson) -> None:
     LessonProgress.objects.filter(user=user, lesson=lesson).update(completed_at=None)
 
 
+# What a "next lesson" link shows: lesson.get_absolute_url() needs both slugs.
+LINK_FIELDS = ("slug", "title", "summary", "reading_minutes", "stage__slug", "stage__title")
+
+
 def course_lessons(user: User | None) -> list[Lesson]:
     """Every published lesson in course order, with this reader's completed_at and
     last_viewed_at (None when not done, not opened, or nobody is signed in).
@@ -100,8 +104,20 @@ def resume_point(lessons: list[Lesson]) -> Lesson | None:
 
 
 def next_lesson_for(user: User) -> Lesson | None:
-    """The first lesson, in course order, that this person has not completed."""
-    return first_unfinished(course_lessons(user))
+    """The first lesson, in course order, that this person has not completed.
+
+    One query that returns one row, with only what a link to it shows (title, summary,
+    reading time, the stage's title and both slugs): the journal pages call this on
+    every request, and loading the whole course to pick one lesson cost more than
+    the rest of that query. Other fields still load, lazily, if asked for.
+    """
+    lessons = Lesson.objects.published()
+    if user.is_authenticated:
+        # The same join as course_lessons(), which was cheaper to build than NOT EXISTS.
+        lessons = lessons.annotate(
+            mine=FilteredRelation("progress", condition=Q(progress__user=user))
+        ).filter(mine__completed_at__isnull=True)
+    return lessons.select_related("stage").only(*LINK_FIELDS).in_course_order().first()
 
 
 def current_lesson_for(user: User) -> Lesson | None:

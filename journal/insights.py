@@ -6,9 +6,10 @@ a single aggregate (or a bounded select) and only shapes its result in Python.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Avg, Count, F, Q
-from django.db.models.functions import TruncWeek
+from django.db import NotSupportedError
+from django.db.models import Avg, Count, F, Func, IntegerField, Q
 from django.utils import timezone
 
 from guides.models import Strategy
@@ -47,23 +48,38 @@ def consistency(
 ) -> dict[int, Consistency]:
     """Commitments resolved in the last N days, for each window, in one query."""
     now = now or timezone.now()
-    counts = {}
-    for days in windows:
-        recent = Q(resolved_at__gt=now - datetime.timedelta(days=days))
-        for status in RESOLVED:
-            counts[f"{status}_{days}"] = Count("pk", filter=recent & Q(status=status))
-    row = Commitment.objects.filter(
-        user=user,
-        status__in=RESOLVED,
-        resolved_at__gt=now - datetime.timedelta(days=max(windows)),
-        resolved_at__lte=now,
-    ).aggregate(**counts)
+    longest = max(windows)
+    # Grouped by status, so each shorter window needs one filtered count rather than
+    # one per status: compiling the filters was most of this query's cost.
+    counts = {
+        f"n_{days}": Count("pk", filter=Q(resolved_at__gt=now - datetime.timedelta(days=days)))
+        for days in windows
+        if days != longest
+    }
+    counts[f"n_{longest}"] = Count("pk")
+    rows = (
+        Commitment.objects.filter(
+            user=user,
+            status__in=RESOLVED,
+            resolved_at__gt=now - datetime.timedelta(days=longest),
+            resolved_at__lte=now,
+        )
+        .values("status")
+        .annotate(**counts)
+        .order_by()
+    )
+    by_status: dict[str, dict[str, Any]] = {row["status"]: row for row in rows}
+
+    def count(status: str, days: int) -> int:
+        row = by_status.get(status)
+        return row[f"n_{days}"] if row else 0
+
     return {
         days: Consistency(
             days=days,
-            kept=row[f"kept_{days}"],
-            missed=row[f"missed_{days}"],
-            renegotiated=row[f"renegotiated_{days}"],
+            kept=count(CommitmentStatus.KEPT, days),
+            missed=count(CommitmentStatus.MISSED, days),
+            renegotiated=count(CommitmentStatus.RENEGOTIATED, days),
         )
         for days in windows
     }
@@ -73,8 +89,43 @@ def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def as_date(value: datetime.date | datetime.datetime) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
+def week_number(day: datetime.date) -> int:
+    """Weeks since Monday 1 January of year 1 (day 1 of the proleptic calendar)."""
+    return (day.toordinal() - 1) // 7
+
+
+def week_of_number(number: int) -> datetime.date:
+    """The Monday that starts week `number` (the inverse of week_number)."""
+    return datetime.date.fromordinal(number * 7 + 1)
+
+
+class WeekNumber(Func):
+    """week_number() in SQL, with each database's own date arithmetic.
+
+    Django's TruncWeek and date subtraction run a Python function per row on SQLite,
+    which costs more than the rest of the query; julianday() and PostgreSQL's
+    date - date are native. Days since 0001-01-01 are never negative, so integer
+    division is floor division on both.
+    """
+
+    output_field = IntegerField()
+    arity = 1
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+        raise NotSupportedError("WeekNumber is written for SQLite and PostgreSQL only.")
+
+    def as_sqlite(
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        # julianday('0001-01-01') is 1721425.5; a bare date is read as its midnight.
+        template = "(CAST(julianday(%(expressions)s) - 1721425.5 AS INTEGER) / 7)"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_postgresql(
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        template = "((%(expressions)s - DATE '0001-01-01') / 7)"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
 
 
 def weekly_streak(user: User, today: datetime.date | None = None) -> int:
@@ -84,22 +135,22 @@ def weekly_streak(user: User, today: datetime.date | None = None) -> int:
     not broken until this week is over.
     """
     today = today or local_now().date()
-    # The weeks are worked out here rather than with TruncWeek: on SQLite that runs a
-    # Python function per row inside the query, which cost more than the whole page.
-    weeks = {
-        week_start(day)
-        for day in CheckIn.objects.filter(user=user, date__lte=today)
-        .values_list("date", flat=True)
+    # The database returns each week once (two years of daily check-ins are about
+    # a hundred rows, not 730 dates to convert and map in Python).
+    weeks = set(
+        CheckIn.objects.filter(user=user, date__lte=today)
+        .annotate(week=WeekNumber("date"))
+        .values_list("week", flat=True)
         .distinct()
         .order_by()
-    }
-    week = week_start(today)
+    )
+    week = week_number(today)
     if week not in weeks:
-        week -= datetime.timedelta(weeks=1)
+        week -= 1
     streak = 0
     while week in weeks:
         streak += 1
-        week -= datetime.timedelta(weeks=1)
+        week -= 1
     return streak
 
 
@@ -120,7 +171,7 @@ def weekly_ratings(
     first = week_start(today) - datetime.timedelta(weeks=weeks - 1)
     rows = (
         CheckIn.objects.filter(user=user, date__gte=first, date__lte=today)
-        .annotate(week=TruncWeek("date"))
+        .annotate(week=WeekNumber("date"))
         .values("week")
         .annotate(
             count=Count("pk"),
@@ -128,9 +179,9 @@ def weekly_ratings(
             communication=Avg("communication"),
             connection=Avg("connection"),
         )
-        .order_by("week")
+        .order_by()
     )
-    by_week = {as_date(row["week"]): row for row in rows}
+    by_week = {week_of_number(row["week"]): row for row in rows}
     result = []
     for n in range(weeks):
         week = first + datetime.timedelta(weeks=n)
@@ -208,17 +259,20 @@ class StrategySummary:
 
 def strategies(user: User) -> StrategySummary:
     """Which strategies are kept most and least, all time (one query)."""
+    # One plain count per (strategy, status) pair: cheaper to build than three
+    # filtered counts per strategy, and at most a few dozen rows.
     rows = (
         Commitment.objects.filter(user=user, status__in=RESOLVED)
-        .values("strategy")
-        .annotate(
-            kept=Count("pk", filter=Q(status=CommitmentStatus.KEPT)),
-            missed=Count("pk", filter=Q(status=CommitmentStatus.MISSED)),
-            renegotiated=Count("pk", filter=Q(status=CommitmentStatus.RENEGOTIATED)),
-        )
-        .order_by("strategy")
+        .values_list("strategy", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    records = [StrategyRecord(**row) for row in rows]
+    by_strategy: dict[str, StrategyRecord] = {}
+    for strategy, status, n in sorted(rows):
+        record = by_strategy.setdefault(strategy, StrategyRecord(strategy, 0, 0, 0))
+        # Each resolved status (kept, missed, renegotiated) names a field of the record.
+        setattr(record, status, n)
+    records = list(by_strategy.values())
     rated = [r for r in records if r.rate is not None]
     # Best rate first; among equals, the one with more kept promises behind it.
     rated.sort(key=lambda r: (-(r.rate or 0), -r.kept, r.label))

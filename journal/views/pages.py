@@ -16,6 +16,28 @@ from ..timeline import timeline_page
 
 OPEN_SHOWN = 12
 RECENT_CHECKINS = 12
+# Only the columns the dashboard shows: the lessons' bodies are large, and every
+# encrypted text column loaded is a decryption, shown or not.
+OPEN_COMMITMENT_FIELDS = (
+    "text",
+    "due_date",
+    "due_time",
+    "strategy",
+    "status",
+    "resolved_at",
+    "lesson",
+    "lesson__title",
+    "lesson__slug",
+    "lesson__stage__slug",
+)
+RECENT_CHECKIN_FIELDS = (
+    "date",
+    "trust",
+    "communication",
+    "connection",
+    "working",
+    "safety_concern",
+)
 
 
 @login_required
@@ -26,11 +48,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     open_commitments = list(
         Commitment.objects.filter(user=user, status=CommitmentStatus.OPEN)
         .select_related("lesson__stage")
+        .only(*OPEN_COMMITMENT_FIELDS)
         .order_by(
             F("due_date").asc(nulls_last=True), F("due_time").asc(nulls_last=True), "-created_at"
         )[: OPEN_SHOWN + 1]
     )
-    recent = list(CheckIn.objects.filter(user=user).order_by("-date", "-id")[:RECENT_CHECKINS])
+    recent = list(
+        CheckIn.objects.filter(user=user)
+        .only(*RECENT_CHECKIN_FIELDS)
+        .order_by("-date", "-id")[:RECENT_CHECKINS]
+    )
     latest = recent[0] if recent else None
     trust_chart = line_chart(
         "trust-recent",
