@@ -190,7 +190,9 @@ def pg_restart_mode(
     gunicorn_args = args.gunicorn.split() if args.gunicorn else GUNICORN_ARGS
     with Gunicorn(database, gunicorn_args) as server:
         path = seeded["urls"].get("dashboard") or "/healthz"
-        cookie = f"{seeded['session_cookie']}={seeded['readers'][0]['session']}"
+        reader = seeded["readers"][0]
+        # As a browser sends them, so most requests take the journal page cache's path.
+        cookie = browser_cookie(seeded, reader["session"], reader["csrf"])
         if fetch(server.port, path, cookie=cookie).status != 200:
             path, cookie = "/healthz", ""
         loop = Loop(server.port, path, cookie)
