@@ -97,13 +97,16 @@ def measure_target(target: dict[str, Any]) -> dict[str, Any]:
     }
     content_type = response.get("Content-Type", "")
     if target["method"] == "GET" and content_type.startswith("text/html"):
-        html = response.content
+        wire = response.content
+        encoding = response.get("Content-Encoding", "")
+        html = gzip.decompress(wire) if encoding == "gzip" else wire
         assets = assets_of(html.decode("utf-8", errors="replace"))
         result["html_bytes"] = len(html)
-        # The body as gunicorn sends it (compressed only if a middleware did it), for
-        # comparing with the gzip estimate: a proxy in front has to do the compressing.
-        result["html_wire"] = len(html)
-        result["html_encoding"] = response.get("Content-Encoding", "")
+        # The body as gunicorn sends it (compressed only where the app does it, as for
+        # anonymous lesson pages), for comparing with the gzip estimate: a proxy in
+        # front has to compress the rest.
+        result["html_wire"] = len(wire)
+        result["html_encoding"] = encoding
         result["html_gz"] = len(gzip.compress(html, 6))
         result["assets_gz"] = sum(assets.values())
         result["assets"] = assets
@@ -122,6 +125,8 @@ def every_lesson_size() -> dict[str, Any]:
         if response.status_code != 200:
             continue
         html = response.content
+        if response.get("Content-Encoding") == "gzip":
+            html = gzip.decompress(html)
         assets = assets_of(html.decode("utf-8", errors="replace"))
         sizes[lesson.slug] = len(gzip.compress(html, 6)) + sum(assets.values())
     if not sizes:

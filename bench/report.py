@@ -158,9 +158,10 @@ def goals(rows: list[dict[str, Any]], all_lessons: dict[str, Any]) -> list[dict[
     sizes = []
     if lesson and lesson["total_gz"]:
         sizes.append(("benchmarked lesson", lesson["total_gz"]))
-        if lesson.get("html_wire") and not lesson.get("html_encoding"):
+        if lesson.get("html_wire"):
             wire = lesson["html_wire"] + lesson["assets_gz"]
-            sizes.append(("benchmarked lesson, HTML as gunicorn sends it (uncompressed)", wire))
+            how = lesson.get("html_encoding") or "uncompressed"
+            sizes.append((f"benchmarked lesson, HTML as gunicorn sends it ({how})", wire))
     if all_lessons.get("largest_total_gz"):
         sizes.append(
             (f"largest lesson ({all_lessons['largest']})", all_lessons["largest_total_gz"])

@@ -15,6 +15,7 @@ Signed-in pages are never cached here (trustrepair.middleware marks them no-stor
 """
 
 import functools
+import gzip
 import hashlib
 import re
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.gzip import re_accepts_gzip
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 
@@ -79,8 +81,11 @@ def forget_course_fingerprint() -> None:
 
 @dataclass(frozen=True)
 class CachedPage:
-    etag: str
+    fingerprint: str
     content: bytes
+    # Compressed once when stored. Safe to compress (no BREACH): the page holds no
+    # secret, no CSRF token and nothing the reader typed.
+    gzipped: bytes
     content_type: str
 
 
@@ -105,28 +110,39 @@ def cached_lesson_response(
     page: CachedPage | None = cache.get(_key(stage_slug, lesson_slug, fingerprint))
     if page is None:
         return None, fingerprint
-    if request.headers.get("If-None-Match") == page.etag:
-        response: HttpResponse = HttpResponseNotModified()
-    else:
-        response = HttpResponse(page.content, content_type=page.content_type)
-    return _validators(response, page.etag), fingerprint
+    return _page_response(request, page), fingerprint
 
 
 def store_lesson_response(
-    response: HttpResponse, stage_slug: str, lesson_slug: str, fingerprint: str
+    request: HttpRequest,
+    response: HttpResponse,
+    stage_slug: str,
+    lesson_slug: str,
+    fingerprint: str,
 ) -> HttpResponse:
-    etag = f'"{fingerprint}"'
-    page = CachedPage(etag, response.content, response["Content-Type"])
+    page = CachedPage(
+        fingerprint, response.content, gzip.compress(response.content), response["Content-Type"]
+    )
     cache.set(_key(stage_slug, lesson_slug, fingerprint), page, PAGE_SECONDS)
-    return _validators(response, etag)
+    return _page_response(request, page)
 
 
-def _validators(response: HttpResponse, etag: str) -> HttpResponse:
+def _page_response(request: HttpRequest, page: CachedPage) -> HttpResponse:
+    gzipped = bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
+    # Each encoding is its own representation of the page, so each has its own tag.
+    etag = f'"{page.fingerprint}-gzip"' if gzipped else f'"{page.fingerprint}"'
+    if request.headers.get("If-None-Match") == etag:
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        body = page.gzipped if gzipped else page.content
+        response = HttpResponse(body, content_type=page.content_type)
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
     response["ETag"] = etag
     # The same page serves every anonymous reader; after signing in the page differs,
     # so the browser must ask again each time (and gets a 304 when nothing changed).
     patch_cache_control(response, private=True, no_cache=True)
-    response["Vary"] = "Cookie"
+    response["Vary"] = "Cookie, Accept-Encoding"
     return response
 
 

@@ -87,7 +87,7 @@ def lesson(request: HttpRequest, stage_slug: str, lesson_slug: str) -> HttpRespo
 
     response = render(request, "guides/lesson.html", {"lesson": lesson, "progress": None})
     if fingerprint:
-        response = store_lesson_response(response, stage_slug, lesson_slug, fingerprint)
+        response = store_lesson_response(request, response, stage_slug, lesson_slug, fingerprint)
     return response
 
 

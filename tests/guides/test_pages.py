@@ -1,3 +1,4 @@
+import gzip
 import re
 from html import unescape
 
@@ -453,6 +454,32 @@ def test_a_cached_page_looks_at_the_course_again_after_a_few_seconds(
         assert Client().get(url).status_code == 200
 
 
+def test_a_reader_whose_browser_accepts_gzip_gets_the_same_page_compressed(lessons):
+    url = lesson_url("old-hurts")
+    plain = Client().get(url)
+    for _ in range(2):  # as rendered, then as answered from the cache
+        packed = Client().get(url, headers={"accept-encoding": "gzip, deflate, br"})
+        assert packed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed.content) == plain.content
+        assert len(packed.content) < len(plain.content) / 2
+    assert not plain.has_header("Content-Encoding")
+
+
+def test_each_encoding_has_its_own_etag(lessons):
+    url = lesson_url("old-hurts")
+    gzipped = Client().get(url, headers={"accept-encoding": "gzip"})
+    plain = Client().get(url)
+
+    assert gzipped["ETag"] != plain["ETag"]
+    again = Client().get(url, headers={"if-none-match": gzipped["ETag"]})
+    assert again.status_code == 200
+    assert not again.has_header("Content-Encoding")
+    not_modified = Client().get(
+        url, headers={"if-none-match": gzipped["ETag"], "accept-encoding": "gzip"}
+    )
+    assert not_modified.status_code == 304
+
+
 def test_a_page_answered_from_the_cache_still_carries_every_security_header(lessons):
     url = lesson_url("old-hurts")
     Client().get(url)
@@ -461,7 +488,7 @@ def test_a_page_answered_from_the_cache_still_carries_every_security_header(less
     assert cached["X-Frame-Options"] == "DENY"
     assert cached["X-Content-Type-Options"] == "nosniff"
     assert cached["Referrer-Policy"] == "same-origin"
-    assert cached["Vary"] == "Cookie"
+    assert cached["Vary"] == "Cookie, Accept-Encoding"
 
 
 def test_someone_with_a_session_never_gets_the_shared_page(lessons, user):
