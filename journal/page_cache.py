@@ -9,7 +9,9 @@ and routing, with one query that checks the session is still good.
 A miss is always safe: the request goes through the whole stack as usual. A
 page is answered from here only when all of these hold:
 
-- It is a plain GET of one of PAGE_NAMES (not htmx, no pending message), with
+- It is a plain GET of one of PAGE_NAMES, with no query string (a filtered or
+  later timeline page is built each time, so nobody can fill the cache with
+  endless addresses), not htmx, no pending message, for an allowed host, with
   the same session cookie and CSRF cookie it was rendered for (the page carries
   a CSRF token made from that cookie).
 - The session row exists and has not expired, it is signed in as the person the
@@ -21,24 +23,32 @@ page is answered from here only when all of these hold:
   signs other sessions out), their time zone and local date, and the site's
   templates and assets.
 
-The page is stored encrypted with a key derived from the session key, which
-only that browser holds: whatever cache backend is used, it never holds
-readable journal text, and without the cookie nothing in it can be read.
+The page is stored encrypted with a key derived from the session key and the
+field-encryption key: whatever cache backend is used, it never holds readable
+journal text, and reading an entry needs both that browser's session and the
+encryption key. Pages live in their own cache ("journal-pages"), so they never
+push out the shared lesson pages or the share-link throttle.
+
+Known limit: a full save of an old copy of a User (an admin edit made while the
+person was writing elsewhere) can put back an older revision; the page kept
+under it is then at most JOURNAL_PAGE_SECONDS old.
 """
 
 import base64
+import datetime
 import hashlib
+import logging
 import time
 import zoneinfo
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
-from django.db import connection
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError, connection
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -62,11 +72,25 @@ _SESSION_SQL = (
 )
 _MESSAGES_KEY = "_messages"  # where session-stored messages wait (SessionStorage)
 _session_decoder = SessionStore()
+CACHE_ALIAS = "journal-pages"
+log = logging.getLogger(__name__)
 
 
 def note_change(user: User) -> None:
     """Anything this person changed may show on their pages: none kept so far is used again."""
-    User.objects.filter(pk=user.pk).update(revision=F("revision") + 1)
+    try:
+        User.objects.filter(pk=user.pk).update(revision=F("revision") + 1)
+    except DatabaseError as exc:
+        # The change itself is already saved: answering 500 now would invite a
+        # duplicate on retry. Their kept pages expire within JOURNAL_PAGE_SECONDS.
+        log.error("revision not raised: %s", type(exc).__name__)
+
+
+def local_today(time_zone: str) -> datetime.date | None:
+    try:
+        return datetime.datetime.now(zoneinfo.ZoneInfo(time_zone)).date()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def _page_key(
@@ -78,9 +102,8 @@ def _page_key(
     time_zone: str,
     revision: int,
 ) -> str | None:
-    try:
-        today = datetime.now(zoneinfo.ZoneInfo(time_zone)).date()
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    today = local_today(time_zone)
+    if today is None:
         return None
     parts = (session_key, csrf_cookie, path, user_id, password, time_zone, revision, today)
     digest = hashlib.sha256(site_version().encode())
@@ -89,7 +112,13 @@ def _page_key(
 
 
 def _fernet(session_key: str) -> Fernet:
-    secret = salted_hmac("journal.page_cache", session_key, algorithm="sha256").digest()
+    # After a key rotation the old entries no longer decrypt: they are rebuilt.
+    secret = salted_hmac(
+        "journal.page_cache",
+        session_key,
+        secret=settings.FIELD_ENCRYPTION_KEYS[0],
+        algorithm="sha256",
+    ).digest()
     return Fernet(base64.urlsafe_b64encode(secret))
 
 
@@ -112,6 +141,7 @@ class JournalPageCacheMiddleware:
             and settings.JOURNAL_PAGE_SECONDS > 0
             and not settings.DEBUG
             and request.path_info in self.paths
+            and not request.META.get("QUERY_STRING")
             and "HX-Request" not in request.headers
             and "messages" not in request.COOKIES
         )
@@ -129,7 +159,7 @@ class JournalPageCacheMiddleware:
 
         user: Any = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        if signed_in and request.method not in SAFE_METHODS:
+        if signed_in and request.method not in SAFE_METHODS and settings.JOURNAL_PAGE_SECONDS:
             note_change(user)
         elif signed_in and eligible and csrf_cookie and self._storable(request, response):
             self._store(request, response, user, session_key, csrf_cookie)
@@ -138,6 +168,10 @@ class JournalPageCacheMiddleware:
     def _answer(
         self, request: HttpRequest, session_key: str, csrf_cookie: str
     ) -> HttpResponse | None:
+        try:
+            request.get_host()  # as CommonMiddleware would: a bad Host gets its 400 there
+        except DisallowedHost:
+            return None
         with connection.cursor() as cursor:
             now = connection.ops.adapt_datetimefield_value(timezone.now())
             cursor.execute(_SESSION_SQL, [session_key, now])
@@ -164,7 +198,7 @@ class JournalPageCacheMiddleware:
             time_zone,
             revision,
         )
-        kept = cache.get(key) if key else None
+        kept = caches[CACHE_ALIAS].get(key) if key else None
         if kept is None:
             return None
         headers, token = kept
@@ -215,4 +249,4 @@ class JournalPageCacheMiddleware:
         if key is None:
             return
         token = _fernet(session_key).encrypt(response.content)
-        cache.set(key, (list(response.items()), token), settings.JOURNAL_PAGE_SECONDS)
+        caches[CACHE_ALIAS].set(key, (list(response.items()), token), settings.JOURNAL_PAGE_SECONDS)

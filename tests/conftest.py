@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
@@ -17,10 +17,12 @@ def fast_password_hashing(request, settings) -> None:
 @pytest.fixture(autouse=True)
 def empty_cache():
     # Cached pages and throttling counters must not leak from one test to the next.
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     forget_course_fingerprint()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     forget_course_fingerprint()
 
 

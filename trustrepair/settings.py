@@ -184,7 +184,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "trustrepair",
-    }
+    },
+    # Journal pages kept per session (journal.page_cache): apart, so they never push
+    # out the shared lesson pages or the share-link throttle.
+    "journal-pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "journal-pages",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 # How long a server process trusts its last look at the course before asking the
 # database again (guides.caching): a content reload shows everywhere within this.
