@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from guides.content import ContentError, read_content
 from guides.loader import sync
 from guides.models import Lesson, LessonProgress, Stage
-from tests.guides.helpers import lesson_file, write_lesson
+from tests.guides.helpers import lesson_file, open_lesson, write_lesson
 from tests.helpers import make_user
 
 pytestmark = pytest.mark.django_db
@@ -123,9 +123,7 @@ def test_a_removed_file_retires_its_lesson_and_keeps_reading_progress(content_di
     sync(content_dir)
     user = make_user()
     beta = Lesson.objects.get(slug="beta")
-    LessonProgress.objects.create(
-        user=user, lesson=beta, started_at=beta.updated_at, last_viewed_at=beta.updated_at
-    )
+    open_lesson(user, "beta")
     (content_dir / "first-steps" / "02-beta.md").unlink()
 
     report = sync(content_dir)
@@ -170,9 +168,7 @@ def test_a_lesson_moved_to_another_stage_keeps_its_progress(content_dir: Path):
     sync(content_dir)
     user = make_user()
     beta = Lesson.objects.get(slug="beta")
-    LessonProgress.objects.create(
-        user=user, lesson=beta, started_at=beta.updated_at, last_viewed_at=beta.updated_at
-    )
+    open_lesson(user, "beta")
     (content_dir / "first-steps" / "02-beta.md").unlink()
     write_lesson(content_dir, "next-steps", "02-beta.md", lesson_file("beta", 2))
 
