@@ -2,7 +2,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from journal.models import CheckIn, Commitment
-from tests.browser.conftest import assert_accessible, sign_up
+from tests.browser.conftest import BROWSER_PASSWORD, assert_accessible, sign_up
 from tests.journal.helpers import make_lesson
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -78,3 +78,44 @@ def test_a_renegotiation_reason_is_saved_inline(page: Page):
     commitment = Commitment.objects.get()
     assert commitment.status == "renegotiated"
     assert commitment.renegotiation_reason == "Said at noon that the train was late"
+
+
+def test_repeat_views_of_the_dashboard_stay_true_after_changes_here_and_elsewhere(
+    page: Page, new_context
+):
+    sign_up(page, "rowan")
+    page.goto("/journal/")
+    page.reload()
+    page.reload()  # by now the page is kept for this browser session
+    expect(page.get_by_text("No open commitments right now")).to_be_visible()
+
+    # Bad input first: refused with a message, and nothing typed is lost.
+    page.goto("/journal/commitments/new/")
+    page.get_by_label("I said I would…").fill("Phone when I land")
+    page.get_by_label("By (optional)").fill("2099-01-01")
+    page.get_by_role("button", name="Add commitment").click()
+    expect(page.get_by_text("That date is more than two years away.")).to_be_visible()
+    expect(page.get_by_text("Choose what this practises")).to_be_visible()
+    expect(page.get_by_label("I said I would…")).to_have_value("Phone when I land")
+    page.get_by_label("By (optional)").fill("")
+    page.get_by_label("What it practises").select_option("reliability")
+    page.get_by_role("button", name="Add commitment").click()
+    page.wait_for_url("**/journal/")
+    page.reload()
+    row = page.locator(".commitment").filter(has_text="Phone when I land")
+    expect(row).to_be_visible()
+
+    # The same person on another device marks it kept; this device sees it on reload.
+    phone = new_context()
+    phone.goto("/accounts/login/")
+    phone.locator("#id_username").fill("rowan")
+    phone.locator("#id_password").fill(BROWSER_PASSWORD)
+    phone.get_by_role("button", name="Log in").click()
+    phone.locator(".commitment").filter(has_text="Phone when I land").get_by_role(
+        "button", name="Kept"
+    ).click()
+    expect(phone.get_by_role("button", name="Undo")).to_be_visible()
+
+    page.reload()
+    expect(page.get_by_text("No open commitments right now")).to_be_visible()
+    assert Commitment.objects.get().status == "kept"
