@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from trustrepair.accounts import recent_password_required
+from trustrepair.addresses import client_address
 
 from . import sharing
 from .access import owned
@@ -104,10 +105,6 @@ def share_revoke(request: HttpRequest, share: Share) -> HttpResponse:
     return redirect(share)
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _not_found() -> Http404:
     # One answer for unknown, expired, revoked, malformed and orphaned links alike.
     return Http404("No such summary")
@@ -115,7 +112,7 @@ def _not_found() -> Http404:
 
 @require_http_methods(["GET", "POST"])
 def share_public(request: HttpRequest, token: str) -> HttpResponse:
-    address = _client_address(request)
+    address = client_address(request)
     if sharing.guessing_blocked(address):
         response = render(request, "journal/share_throttled.html", status=429)
         response["Retry-After"] = str(sharing.GUESS_WINDOW_SECONDS)

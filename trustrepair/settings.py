@@ -156,7 +156,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# How many reverse proxies in front of the app append to X-Forwarded-For; the
+# client address (throttles, lockouts) is read from that header only this deep.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "trustrepair.addresses.client_address"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
