@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from journal.reflections import with_reader_reflection
@@ -23,7 +23,7 @@ from .progress import (
 from .search import MAX_QUERY_LENGTH, clean_query, search_lessons
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     lessons = course_lessons(request.user)
     opened = any(lesson.last_viewed_at is not None for lesson in lessons)
@@ -36,7 +36,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "guides/index.html", context)
 
 
-@require_GET
+@require_safe
 def stage(request: HttpRequest, stage_slug: str) -> HttpResponse:
     stages = outline(course_lessons(request.user))
     for number, row in enumerate(stages):
@@ -65,7 +65,7 @@ def lesson_page_or_404(stage_slug: str, lesson_slug: str, user: User | Anonymous
     return lesson
 
 
-@require_GET
+@require_safe
 def lesson(request: HttpRequest, stage_slug: str, lesson_slug: str) -> HttpResponse:
     fingerprint = ""
     if cacheable(request):
@@ -124,7 +124,7 @@ def incomplete(request: HttpRequest, stage_slug: str, lesson_slug: str) -> HttpR
     return _completion(request, stage_slug, lesson_slug, done=False)
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = clean_query(request.GET.get("q", ""))
     context = {

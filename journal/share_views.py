@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from trustrepair.accounts import recent_password_required
 from trustrepair.addresses import client_address
@@ -27,7 +27,7 @@ def _summary_context(snapshot: dict, message: str) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def share_list(request: HttpRequest) -> HttpResponse:
     shares = Share.objects.filter(user=request.user).only(
         "id",
@@ -47,7 +47,7 @@ def share_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @recent_password_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def share_new(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     if request.method == "POST" and action == "refresh":
@@ -84,7 +84,7 @@ def share_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @owned(Share)
-@require_GET
+@require_safe
 def share_detail(request: HttpRequest, share: Share) -> HttpResponse:
     token = request.session.pop(ONE_TIME_LINK_KEY.format(share.pk), None)
     link = request.build_absolute_uri(f"/s/{token}/") if token else None
@@ -94,7 +94,7 @@ def share_detail(request: HttpRequest, share: Share) -> HttpResponse:
 
 @login_required
 @owned(Share)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def share_revoke(request: HttpRequest, share: Share) -> HttpResponse:
     if request.method == "GET":
         return render(request, "journal/share_revoke.html", {"share": share})
@@ -110,7 +110,7 @@ def _not_found() -> Http404:
     return Http404("No such summary")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def share_public(request: HttpRequest, token: str) -> HttpResponse:
     address = client_address(request)
     if sharing.guessing_blocked(address):

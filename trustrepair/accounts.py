@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import data_rights, sessions, twofactor
 from .forms import AccountSettingsForm, SignUpForm
@@ -88,7 +88,7 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 @sensitive_post_parameters("password1", "password2")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
@@ -104,7 +104,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 @sensitive_post_parameters("password")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
@@ -121,7 +121,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 @sensitive_post_parameters("code")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_verify(request: HttpRequest) -> HttpResponse:
     user = twofactor.pending_user(request)
     if user is None:
@@ -145,7 +145,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
     form = AccountSettingsForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -162,7 +162,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @sensitive_post_parameters("password")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm_password(request: HttpRequest) -> HttpResponse:
     form = ConfirmPasswordForm(request.user, request.POST or None)
     next_url = safe_next(request, reverse("account"))
@@ -173,7 +173,7 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def session_list(request: HttpRequest) -> HttpResponse:
     context = {
         "sessions": sessions.active_sessions(request.user),
@@ -194,7 +194,7 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @recent_password_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if twofactor.has_two_factor(request.user):
         return redirect("account")
@@ -234,14 +234,14 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @recent_password_required
-@require_GET
+@require_safe
 def export(request: HttpRequest) -> HttpResponse:
     return render(request, "account/export.html")
 
 
 @login_required
 @recent_password_required
-@require_GET
+@require_safe
 def export_download(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     if request.GET.get("format") == "json":
@@ -271,7 +271,7 @@ class DeleteAccountForm(ConfirmPasswordForm):
 
 @login_required
 @sensitive_post_parameters("password")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

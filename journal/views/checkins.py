@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from guides.progress import current_lesson_for
 
@@ -15,7 +15,7 @@ from ..suggestions import PROMPT_LABELS
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checkin_new(request: HttpRequest) -> HttpResponse:
     today = local_now().date()
     if request.method == "GET":
@@ -40,7 +40,7 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @owned(CheckIn)
-@require_GET
+@require_safe
 def checkin_detail(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
     return render(
         request,
@@ -51,7 +51,7 @@ def checkin_detail(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
 
 @login_required
 @owned(CheckIn)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checkin_edit(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
     form = CheckInForm(request.POST or None, user=request.user, instance=checkin)
     if request.method == "POST" and form.is_valid():
@@ -63,7 +63,7 @@ def checkin_edit(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
 
 @login_required
 @owned(CheckIn)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def checkin_delete(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
     if request.method == "POST":
         checkin.delete()

@@ -35,7 +35,7 @@ def prefill(request: HttpRequest) -> dict:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def commitment_new(request: HttpRequest) -> HttpResponse:
     form = CommitmentForm(request.POST or None, initial=prefill(request))
     if request.method == "POST" and form.is_valid():
@@ -53,7 +53,7 @@ def commitment_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @owned(Commitment)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def commitment_edit(request: HttpRequest, commitment: Commitment) -> HttpResponse:
     form = CommitmentForm(request.POST or None, instance=commitment)
     if request.method == "POST" and form.is_valid():
@@ -65,7 +65,7 @@ def commitment_edit(request: HttpRequest, commitment: Commitment) -> HttpRespons
 
 @login_required
 @owned(Commitment)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def commitment_status(request: HttpRequest, commitment: Commitment) -> HttpResponse:
     """Kept, missed, renegotiated (with an optional reason), or reopened.
 
@@ -96,7 +96,7 @@ def commitment_status(request: HttpRequest, commitment: Commitment) -> HttpRespo
 
 @login_required
 @owned(Commitment)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def commitment_delete(request: HttpRequest, commitment: Commitment) -> HttpResponse:
     if request.method == "POST":
         commitment.delete()

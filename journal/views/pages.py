@@ -3,7 +3,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from guides.progress import next_lesson_for
 
@@ -41,7 +41,7 @@ RECENT_CHECKIN_FIELDS = (
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     # Soonest due first, so overdue ones lead; undated ones after, newest first.
@@ -83,7 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def timeline(request: HttpRequest) -> HttpResponse:
     filter_form = TimelineFilterForm(request.GET)
     page = timeline_page(request.user, filter_form.filters(), request.GET.get("page"))
@@ -100,7 +100,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def insights_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     weeks = insights.weekly_ratings(user)

@@ -45,7 +45,7 @@ def reflection_save(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @owned(LessonReflection)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reflection_edit(request: HttpRequest, reflection: LessonReflection) -> HttpResponse:
     form = ReflectionForm(
         request.POST or None, instance=reflection, question=reflection.lesson.reflection
@@ -63,7 +63,7 @@ def reflection_edit(request: HttpRequest, reflection: LessonReflection) -> HttpR
 
 @login_required
 @owned(LessonReflection)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reflection_delete(request: HttpRequest, reflection: LessonReflection) -> HttpResponse:
     if request.method == "POST":
         reflection.delete()
