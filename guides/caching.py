@@ -1,43 +1,41 @@
-"""Caching for anonymous readers of lesson pages.
+"""Lesson pages for signed-out readers: conditional GET and a shared cached copy.
 
-A lesson page read by someone who is not signed in is the same for everyone: it
-carries no CSRF token, no nonce and nothing personal. So the whole rendered page
-is kept in the cache, keyed by a fingerprint of the course (every lesson's
-content hash, position and stage, and every stage's title). When the content
-loader changes, adds or retires anything, the fingerprint changes and every
-cached page is replaced on its next request: no invalidation message has to
-reach each app server. Each server process re-reads the fingerprint at most every
-COURSE_RECHECK_SECONDS (a few seconds), so a content reload shows everywhere
-within that time while most requests make no query at all. Browsers revalidate
-with the ETag and get a 304.
+A lesson read signed out is the same page for everyone: no CSRF token, no nonce,
+nothing personal. The lesson view (not a middleware: every request has been through
+the whole stack, host validation included) keeps its rendered bytes in Django's
+cache framework, which is shared by every app server when `CACHE_URL` names Redis.
 
-Signed-in pages are never cached here (trustrepair.middleware marks them no-store).
+Each copy is keyed by a version of the course: a digest of every stage and lesson
+row (content hash and last change included, so even an edit rolled back makes a new
+version) and of the site's templates and assets. A content reload therefore replaces
+every copy without any message having to reach each server. Each process reads the
+version again at most every COURSE_RECHECK_SECONDS, so a reload shows everywhere
+within that time and most requests make no query at all; `sync_guides` run in the
+same process forgets it at once.
+
+The ETag is the course version and the lesson's own content hash, so a browser, nginx
+or a CDN in front revalidates and gets a 304. Only `Accept-Encoding` picks between
+the two stored bodies; no other request header can change what is sent.
 """
 
 import functools
 import gzip
 import hashlib
-import re
-from collections.abc import Callable
+import logging
 from dataclasses import dataclass
 from time import monotonic
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.templatetags.static import static
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
-# Raw SQL on purpose: this runs on every anonymous lesson request, and building an
-# ORM query costs more than running this one.
-_COURSE_SQL = (
-    "SELECT s.slug, s.title, s.position, l.slug, l.position, l.content_hash, l.retired "
-    "FROM guides_lesson l JOIN guides_stage s ON s.id = l.stage_id "
-    "ORDER BY s.position, l.position, l.slug"
-)
+from .models import Lesson
+
 PAGE_SECONDS = 24 * 3600
+log = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -54,26 +52,49 @@ def site_version() -> str:
     return digest.hexdigest()
 
 
-# (monotonic time read, fingerprint); one tuple, so replacing it is atomic across threads.
-_last_read: tuple[float, str] | None = None
+@dataclass(frozen=True)
+class Course:
+    version: str
+    # (stage slug, lesson slug) -> the lesson's content hash, for published lessons.
+    lessons: dict[tuple[str, str], str]
 
 
-def course_fingerprint() -> str:
+# (monotonic time read, course); one tuple, so replacing it is atomic across threads.
+_last_read: tuple[float, Course] | None = None
+
+
+def course() -> Course:
+    """The course version, read from the database at most every COURSE_RECHECK_SECONDS."""
     global _last_read
     now = monotonic()
     if _last_read is not None and now - _last_read[0] < settings.COURSE_RECHECK_SECONDS:
         return _last_read[1]
-    with connection.cursor() as cursor:
-        cursor.execute(_COURSE_SQL)
-        rows = cursor.fetchall()
+    # Stage titles and positions show on every lesson page, so they are part of it.
+    rows = list(
+        Lesson.objects.order_by("stage__position", "position", "slug").values_list(
+            "stage__slug",
+            "slug",
+            "content_hash",
+            "retired",
+            "position",
+            "updated_at",
+            "stage__title",
+            "stage__position",
+        )
+    )
     digest = hashlib.sha256(site_version().encode())
     digest.update(repr(rows).encode())
-    fingerprint = digest.hexdigest()[:32]
-    _last_read = (now, fingerprint)
-    return fingerprint
+    current = Course(
+        version=digest.hexdigest()[:24],
+        lessons={
+            (stage, slug): content for stage, slug, content, retired, *_ in rows if not retired
+        },
+    )
+    _last_read = (now, current)
+    return current
 
 
-def forget_course_fingerprint() -> None:
+def forget_course() -> None:
     """After a content load in this process, so it never serves the old pages."""
     global _last_read
     _last_read = None
@@ -81,7 +102,6 @@ def forget_course_fingerprint() -> None:
 
 @dataclass(frozen=True)
 class CachedPage:
-    fingerprint: str
     content: bytes
     # Compressed once when stored. Safe to compress (no BREACH): the page holds no
     # secret, no CSRF token and nothing the reader typed.
@@ -89,84 +109,76 @@ class CachedPage:
     content_type: str
 
 
-def _key(stage_slug: str, lesson_slug: str, fingerprint: str) -> str:
-    return f"lesson-page:{fingerprint}:{stage_slug}/{lesson_slug}"
+def shareable(request: HttpRequest) -> bool:
+    """A signed-out reader with no message waiting (one after sign-out must be shown)."""
+    return not request.user.is_authenticated and "messages" not in request.COOKIES
 
 
-def cacheable(request: HttpRequest) -> bool:
-    # A pending message (after sign-out, say) must be shown, not skipped.
-    return (
-        not settings.DEBUG
-        and not request.user.is_authenticated
-        and "messages" not in request.COOKIES
-    )
+def _key(version: str, stage_slug: str, lesson_slug: str) -> str:
+    return f"lesson-page:{version}:{stage_slug}/{lesson_slug}"
 
 
-def cached_lesson_response(
-    request: HttpRequest, stage_slug: str, lesson_slug: str
-) -> tuple[HttpResponse | None, str]:
-    """The cached page (or a 304) for an anonymous reader, and the fingerprint used."""
-    fingerprint = course_fingerprint()
-    page: CachedPage | None = cache.get(_key(stage_slug, lesson_slug, fingerprint))
-    if page is None:
-        return None, fingerprint
-    return _page_response(request, page), fingerprint
+def _cache_get(key: str) -> CachedPage | None:
+    try:
+        return cache.get(key)
+    except Exception as exc:  # a cache outage (Redis down) must not take lessons down
+        log.warning("lesson cache unavailable: %s", type(exc).__name__)
+        return None
 
 
-def store_lesson_response(
-    request: HttpRequest,
-    response: HttpResponse,
-    stage_slug: str,
-    lesson_slug: str,
-    fingerprint: str,
-) -> HttpResponse:
-    page = CachedPage(
-        fingerprint, response.content, gzip.compress(response.content), response["Content-Type"]
-    )
-    cache.set(_key(stage_slug, lesson_slug, fingerprint), page, PAGE_SECONDS)
-    return _page_response(request, page)
+def _cache_set(key: str, page: CachedPage) -> None:
+    try:
+        cache.set(key, page, PAGE_SECONDS)
+    except Exception as exc:  # as above: the page is still served, just not kept
+        log.warning("lesson cache unavailable: %s", type(exc).__name__)
 
 
-def _page_response(request: HttpRequest, page: CachedPage) -> HttpResponse:
-    gzipped = bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
-    # Each encoding is its own representation of the page, so each has its own tag.
-    etag = f'"{page.fingerprint}-gzip"' if gzipped else f'"{page.fingerprint}"'
-    if request.headers.get("If-None-Match") == etag:
-        response: HttpResponse = HttpResponseNotModified()
-    else:
-        body = page.gzipped if gzipped else page.content
-        response = HttpResponse(body, content_type=page.content_type)
-        if gzipped:
+class SharedLessonPage:
+    """One signed-out request for a lesson: its ETag, a 304, a cached copy, or a render."""
+
+    def __init__(self, request: HttpRequest, stage_slug: str, lesson_slug: str) -> None:
+        self.request = request
+        current = course()
+        self.content_hash = current.lessons.get((stage_slug, lesson_slug))
+        self.key = _key(current.version, stage_slug, lesson_slug)
+        self.gzip = bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
+        # Each encoding is its own representation of the page, so each has its own tag.
+        suffix = "-gzip" if self.gzip else ""
+        self.etag = f'"{current.version}-{(self.content_hash or "")[:16]}{suffix}"'
+
+    @property
+    def known(self) -> bool:
+        """False for an unknown, retired or moved lesson: the view answers those itself."""
+        return self.content_hash is not None
+
+    def cached_response(self) -> HttpResponse | None:
+        not_modified = get_conditional_response(self.request, etag=self.etag)
+        if not_modified is not None:
+            return self._headers(not_modified)
+        page = _cache_get(self.key)
+        return self._respond(page) if page is not None else None
+
+    def store(self, response: HttpResponse) -> HttpResponse:
+        if response.status_code != 200 or response.cookies:
+            return response
+        page = CachedPage(
+            response.content, gzip.compress(response.content), response["Content-Type"]
+        )
+        _cache_set(self.key, page)
+        return self._respond(page)
+
+    def _respond(self, page: CachedPage) -> HttpResponse:
+        response = HttpResponse(
+            page.gzipped if self.gzip else page.content, content_type=page.content_type
+        )
+        if self.gzip:
             response["Content-Encoding"] = "gzip"
-    response["ETag"] = etag
-    # The same page serves every anonymous reader; after signing in the page differs,
-    # so the browser must ask again each time (and gets a 304 when nothing changed).
-    patch_cache_control(response, private=True, no_cache=True)
-    response["Vary"] = "Cookie, Accept-Encoding"
-    return response
+        return self._headers(response)
 
-
-_LESSON_PATH = re.compile(r"^/guides/(?P<stage>[-\w]+)/(?P<lesson>[-\w]+)/$")
-
-
-class AnonymousLessonMiddleware:
-    """Answers a signed-out reader's lesson request from the cache, early in the stack.
-
-    It sits just inside the security, CSP and frame-options middleware (so the
-    response still gets every header), and before sessions, CSRF, auth and URL
-    routing, which a cached page for someone without a session does not need.
-    A miss, or anyone with a session cookie, goes on to the view as usual.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method == "GET" and not settings.DEBUG:
-            match = _LESSON_PATH.match(request.path_info)
-            signed_out = settings.SESSION_COOKIE_NAME not in request.COOKIES
-            if match and signed_out and "messages" not in request.COOKIES:
-                cached, _ = cached_lesson_response(request, match["stage"], match["lesson"])
-                if cached is not None:
-                    return cached
-        return self.get_response(request)
+    def _headers(self, response: HttpResponse) -> HttpResponse:
+        response["ETag"] = self.etag
+        # Fresh for as long as a content reload may take to show; after that a browser,
+        # nginx or a CDN revalidates with the ETag.
+        patch_cache_control(response, public=True, max_age=int(settings.COURSE_RECHECK_SECONDS))
+        patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
+        return response

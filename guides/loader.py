@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from .caching import forget_course_fingerprint
+from .caching import forget_course
 from .content import CONTENT_DIR, STAGES_FILE, Content, LessonSource, StageSource, read_content
 from .models import Lesson, Stage
 
@@ -62,7 +62,7 @@ def write_content(content: Content, *, dry_run: bool = False) -> SyncReport:
         _sync_lessons(content.lessons, stages, report)
         if dry_run:
             transaction.set_rollback(True)
-    forget_course_fingerprint()
+    forget_course()
     return report
 
 

@@ -7,10 +7,9 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from journal.reflections import with_reader_reflection
 from trustrepair.models import User
 
-from .caching import cacheable, cached_lesson_response, store_lesson_response
+from .caching import SharedLessonPage, shareable
 from .models import Lesson
 from .progress import (
     course_lessons,
@@ -59,7 +58,7 @@ def lesson_page_or_404(stage_slug: str, lesson_slug: str, user: User | Anonymous
         .with_stage_counts(user)
         .filter(stage__slug=stage_slug, slug=lesson_slug)
     )
-    lesson = with_reader_reflection(lessons, user).first()
+    lesson = lessons.first()
     if lesson is None:
         raise Http404("No such lesson")
     return lesson
@@ -67,11 +66,9 @@ def lesson_page_or_404(stage_slug: str, lesson_slug: str, user: User | Anonymous
 
 @require_safe
 def lesson(request: HttpRequest, stage_slug: str, lesson_slug: str) -> HttpResponse:
-    fingerprint = ""
-    if cacheable(request):
-        cached, fingerprint = cached_lesson_response(request, stage_slug, lesson_slug)
-        if cached is not None:
-            return cached
+    shared = SharedLessonPage(request, stage_slug, lesson_slug) if shareable(request) else None
+    if shared is not None and shared.known and (cached := shared.cached_response()):
+        return cached
     try:
         lesson = lesson_page_or_404(stage_slug, lesson_slug, request.user)
     except Http404:
@@ -86,9 +83,7 @@ def lesson(request: HttpRequest, stage_slug: str, lesson_slug: str) -> HttpRespo
         return render(request, "guides/lesson.html", {"lesson": lesson, "progress": progress})
 
     response = render(request, "guides/lesson.html", {"lesson": lesson, "progress": None})
-    if fingerprint:
-        response = store_lesson_response(request, response, stage_slug, lesson_slug, fingerprint)
-    return response
+    return shared.store(response) if shared is not None and shared.known else response
 
 
 def _completion(

@@ -1,9 +1,13 @@
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
-from guides.caching import forget_course_fingerprint
+from guides.caching import forget_course
+from tests.guides.helpers import make_content
 from tests.helpers import make_user
 
 
@@ -19,11 +23,11 @@ def empty_cache():
     # Cached pages and throttling counters must not leak from one test to the next.
     for cache in caches.all():
         cache.clear()
-    forget_course_fingerprint()
+    forget_course()
     yield
     for cache in caches.all():
         cache.clear()
-    forget_course_fingerprint()
+    forget_course()
 
 
 @pytest.fixture(autouse=True)
@@ -56,3 +60,25 @@ def stranger_client(stranger) -> Client:
     client = Client()
     client.force_login(stranger)
     return client
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    """A small, valid content directory the test may change."""
+    return make_content(tmp_path / "content")
+
+
+@pytest.fixture
+def seconds_pass(monkeypatch) -> Callable[[float], None]:
+    """Moves the clock the lesson cache uses to decide when to look at the course again."""
+    from guides import caching
+
+    offset = 0.0
+
+    def advance(seconds: float) -> None:
+        nonlocal offset
+        offset += seconds
+
+    real = caching.monotonic
+    monkeypatch.setattr(caching, "monotonic", lambda: real() + offset)
+    return advance

@@ -30,7 +30,6 @@ SECRET_FIELDS = {
     "session_data",
     "throttling_failure_timestamp",
     "throttling_failure_count",
-    "revision",
 }
 # Models that are machinery, not the person's data.
 SKIPPED_MODELS = {"admin.logentry"}

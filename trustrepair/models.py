@@ -17,9 +17,6 @@ class User(AbstractUser):
 
     email = models.EmailField("email address", blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
-    # Raised by every change the person makes, so pages kept for them are rebuilt
-    # (journal.page_cache).
-    revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     # Names are not asked for; keep the columns out of the way.
     first_name = None  # type: ignore[assignment]

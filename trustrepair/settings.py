@@ -74,8 +74,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "guides.caching.AnonymousLessonMiddleware",
-    "journal.page_cache.JournalPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -88,6 +86,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "trustrepair.urls"
+# The URL prefix the app is mounted under. Set here, never taken from a request's
+# SCRIPT_NAME, so no header can change the links in a page (cached lesson pages
+# are shared by every reader).
+FORCE_SCRIPT_NAME = os.environ.get("FORCE_SCRIPT_NAME", "")
 WSGI_APPLICATION = "trustrepair.wsgi.application"
 
 TEMPLATES = [
@@ -188,20 +190,10 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "trustrepair",
     },
-    # Journal pages kept per session (journal.page_cache): apart, so they never push
-    # out the shared lesson pages or the share-link throttle.
-    "journal-pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "journal-pages",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
-    },
 }
 # How long a server process trusts its last look at the course before asking the
 # database again (guides.caching): a content reload shows everywhere within this.
 COURSE_RECHECK_SECONDS = float(os.environ.get("COURSE_RECHECK_SECONDS", "5"))
-# How long a rendered journal page is kept for the session that asked (journal.page_cache);
-# any change the person makes replaces it sooner. 0 turns this off.
-JOURNAL_PAGE_SECONDS = int(os.environ.get("JOURNAL_PAGE_SECONDS", "60"))
 
 # Sessions: short idle timeout, refreshed on activity; see trustrepair.middleware.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60

@@ -63,9 +63,7 @@ def fill_journal(user, entries: int, lessons: list) -> None:
 def queries_for(user, url: str) -> int:
     client = Client()
     client.force_login(user)
-    # The first request does the session's own bookkeeping and sets the cookies, so
-    # nothing was kept: the counted one is built in full, the journal page cache's
-    # own look-up included (a repeat view costs 1, see test_page_cache).
+    # The first request does the session's own bookkeeping and sets the cookies.
     client.get(url)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)

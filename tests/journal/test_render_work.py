@@ -93,7 +93,6 @@ def test_the_next_lesson_link_needs_one_query(course, user, django_assert_num_qu
 def test_the_dashboard_reads_no_lesson_bodies_and_no_unshown_private_text(
     owner_client, user, course, settings
 ):
-    settings.JOURNAL_PAGE_SECONDS = 0  # every view built in full, its queries seen
     make_commitment(user, text="Call at lunch", lesson=course[1], note="a private note")
     make_checkin(
         user,
