@@ -8,19 +8,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from .models import CheckIn, Commitment, LessonReflection
-from .share_models import Share
 
-OWNED_QUERYSETS = {
-    Commitment: lambda: Commitment.objects.select_related("lesson__stage"),
-    CheckIn: lambda: CheckIn.objects.select_related("lesson", "stage"),
-    LessonReflection: lambda: LessonReflection.objects.select_related("lesson__stage"),
-    Share: lambda: Share.objects.all(),
+# What the pages of each journal row show besides the row itself; any other model
+# with a `user` (a share, say) is looked up on its own.
+RELATED = {
+    Commitment: ("lesson__stage",),
+    CheckIn: ("lesson", "stage"),
+    LessonReflection: ("lesson__stage",),
 }
 
 
 def get_own[M: Model](model: type[M], request: HttpRequest, pk: int) -> M:
     """The signed-in person's row, or 404: someone else's id looks exactly like a missing one."""
-    return get_object_or_404(OWNED_QUERYSETS[model](), pk=pk, user=request.user)
+    rows = model._default_manager.all()
+    if related := RELATED.get(model):
+        rows = rows.select_related(*related)
+    return get_object_or_404(rows, pk=pk, user=request.user)
 
 
 def owned(model: type[Model]) -> Callable:

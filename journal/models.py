@@ -199,7 +199,3 @@ class LessonReflection(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("journal:reflection_edit", args=[self.pk])
-
-
-# Shares live in their own module; importing them here registers them with the app.
-from .share_models import Share  # noqa: E402, F401

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from . import share_views
 from .views import checkins, commitments, pages, reflections
 
 app_name = "journal"
@@ -19,8 +18,4 @@ urlpatterns = [
     path("reflections/<slug:slug>/save/", reflections.reflection_save, name="reflection_save"),
     path("reflections/<int:pk>/edit/", reflections.reflection_edit, name="reflection_edit"),
     path("reflections/<int:pk>/delete/", reflections.reflection_delete, name="reflection_delete"),
-    path("shares/", share_views.share_list, name="shares"),
-    path("shares/new/", share_views.share_new, name="share_new"),
-    path("shares/<int:pk>/", share_views.share_detail, name="share_detail"),
-    path("shares/<int:pk>/revoke/", share_views.share_revoke, name="share_revoke"),
 ]

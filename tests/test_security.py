@@ -88,3 +88,53 @@ def test_debug_is_off_unless_asked_for():
         FIELD_ENCRYPTION_KEYS="cHJvZHVjdGlvbi1saWtlLWZpZWxkLWtleS0wMTIzNDU=",
     )
     assert result.stdout.strip() == "False"
+
+
+PRODUCTION = {
+    "SECRET_KEY": "s" * 50,
+    "FIELD_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1saWtlLWZpZWxkLWtleS0wMTIzNDU=",
+}
+
+
+def _setting(name: str, **env: str) -> subprocess.CompletedProcess:
+    code = f"from django.conf import settings; print(settings.{name})"
+    return _run_manage(["shell", "--no-imports", "-c", code], **PRODUCTION, **env)
+
+
+@pytest.mark.parametrize("typo", ["ture", "flase", "2", "enabled"])
+def test_a_mistyped_yes_no_variable_stops_startup_instead_of_meaning_off(typo):
+    result = _setting("HTTPS", HTTPS=typo)
+
+    assert result.returncode != 0
+    assert f"HTTPS='{typo}' is not a yes/no value" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "expected"), [("0", "False"), ("off", "False"), ("YES", "True")])
+def test_every_spelling_of_yes_and_no_is_understood(value, expected):
+    assert _setting("HTTPS", HTTPS=value).stdout.strip() == expected
+
+
+def test_a_number_variable_that_is_not_a_number_stops_startup():
+    result = _setting("AXES_FAILURE_LIMIT", AXES_FAILURE_LIMIT="five")
+
+    assert result.returncode != 0
+    assert "AXES_FAILURE_LIMIT='five' is not a whole number" in result.stderr
+
+
+def test_cache_url_names_the_shared_redis_cache():
+    result = _setting(
+        "CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION']",
+        CACHE_URL="redis://127.0.0.1:6379/3",
+    )
+
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/3",
+    ]
+
+
+def test_without_cache_url_the_cache_is_local_memory_and_an_unknown_scheme_stops_startup():
+    assert "LocMemCache" in _setting("CACHES['default']['BACKEND']").stdout
+    result = _setting("CACHES", CACHE_URL="memcached://127.0.0.1:11211")
+    assert result.returncode != 0
+    assert "CACHE_URL=" in result.stderr

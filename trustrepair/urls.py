@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from journal import share_views
-
 from . import accounts, views
 
 urlpatterns = [
@@ -57,8 +55,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("s/<str:token>/", share_views.share_public, name="share_public"),
     path("guides/", include("guides.urls")),
     path("journal/", include("journal.urls")),
+    path("", include("journal.sharing.urls")),
     path("admin/", admin.site.urls),
 ]

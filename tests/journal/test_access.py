@@ -3,10 +3,8 @@
 import pytest
 from django.urls import URLPattern, reverse
 
-from journal import sharing
 from journal import urls as journal_urls
 from journal.models import CheckIn, Commitment, LessonReflection
-from journal.share_models import Share
 from tests.helpers import HTMX
 from tests.journal.helpers import make_checkin, make_commitment, make_lesson, make_reflection
 
@@ -16,20 +14,12 @@ FACTORIES = {
     "commitment": lambda user: make_commitment(user, text="Owner's words"),
     "checkin": lambda user: make_checkin(user, working="Owner's words"),
     "reflection": lambda user: make_reflection(user, make_lesson(), "Owner's words"),
-    "share": lambda user: make_share(user),
 }
 MODELS = {
     "commitment": Commitment,
     "checkin": CheckIn,
     "reflection": LessonReflection,
-    "share": Share,
 }
-
-
-def make_share(user) -> Share:
-    snapshot = {"period_start": "2026-01-01", "period_end": "2026-01-14", "checkin_count": 0}
-    share, _ = sharing.create_share(user, snapshot, "Owner's words", 7)
-    return share
 
 
 def patterns_with_an_id() -> list[str]:

@@ -8,9 +8,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from guides.models import LessonProgress
-from journal import sharing
 from journal.models import CheckIn, Commitment, CommitmentStatus, LessonReflection
-from journal.share_models import Share
+from journal.sharing import links, summary
+from journal.sharing.models import Share
 from tests.journal.helpers import make_lesson
 from trustrepair.models import User, UserSession
 
@@ -68,7 +68,7 @@ def fill_journal(user: User, text: str = "Owner's words") -> Owned:
     )
     reflection = LessonReflection.objects.create(user=user, lesson=lesson, text=text)
     today = timezone.localdate()
-    snapshot = sharing.build_snapshot(
+    snapshot = summary.build_snapshot(
         user,
         today - datetime.timedelta(days=13),
         today,
@@ -76,8 +76,8 @@ def fill_journal(user: User, text: str = "Owner's words") -> Owned:
         include_consistency=True,
         reflection_checkin_ids=[checkin.pk],
     )
-    share, token = sharing.create_share(user, snapshot, text, 7)
-    sharing.add_reply(share, text)
+    share, token = links.create_share(user, snapshot, text, 7)
+    links.add_reply(share, text)
     totp = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     static = StaticDevice.objects.create(user=user, name="codes", confirmed=True)
     StaticToken.objects.create(device=static, token="abcd1234")

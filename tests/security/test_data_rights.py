@@ -54,7 +54,7 @@ def test_export_zip_has_the_json_and_a_csv_per_kind(user):
     names = set(archive.namelist())
     assert "export.json" in names
     assert {"account.csv", "journal.commitment.csv", "journal.checkin.csv"} <= names
-    assert "journal.share.csv" in names
+    assert "sharing.share.csv" in names
     assert "Owner's words" in archive.read("journal.checkin.csv").decode()
 
 

@@ -60,9 +60,9 @@ def test_the_encrypted_fields_cover_the_journal_and_shares():
         "journal.checkin.prompt_answer",
         "journal.checkin.private_note",
         "journal.lessonreflection.text",
-        "journal.share.snapshot_json",
-        "journal.share.message",
-        "journal.share.reply",
+        "sharing.share.snapshot_json",
+        "sharing.share.message",
+        "sharing.share.reply",
     }
     assert expected <= fields
 

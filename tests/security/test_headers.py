@@ -29,8 +29,8 @@ def html_pages(owned) -> list[str]:
         reverse("journal:insights"),
         reverse("journal:commitment_new"),
         reverse("journal:checkin_new"),
-        reverse("journal:shares"),
-        reverse("journal:share_detail", args=[owned.share.pk]),
+        reverse("sharing:list"),
+        reverse("sharing:detail", args=[owned.share.pk]),
         f"/s/{owned.token}/",
         "/no-such-page/",
     ]

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from journal import sharing
+from journal.sharing import links
 from tests.helpers import HTMX
 from tests.security.fixtures import fill_journal
 
@@ -47,8 +47,10 @@ def probes(owned) -> dict[str, list[str]]:
     for name, _pattern in PATTERNS:
         if name in EXEMPT:
             continue
-        if name == "share_public":
-            urls[name] = [reverse(name, args=[sharing.new_token()]), "/s/not-a-token/"]
+        if name == "sharing:public":
+            urls[name] = [reverse(name, args=[links.new_token()]), "/s/not-a-token/"]
+        elif name.startswith("sharing:"):
+            urls[name] = [reverse(name, args=[owned.share.pk])]
         elif name.startswith("journal:") and name.split(":")[1].split("_")[0] in by_kind:
             pk = by_kind[name.split(":")[1].split("_")[0]]
             urls[name] = [reverse(name, args=[pk])]

@@ -72,7 +72,7 @@ def test_marker_typed_into_every_form_never_reaches_the_logs(captured):
         },
     )
     client.post(
-        reverse("journal:share_new"),
+        reverse("sharing:new"),
         {
             "period": "2w",
             "include_ratings": "on",

@@ -41,8 +41,8 @@ def owner_pages(owned) -> list[tuple[str, dict]]:
         (reverse("journal:checkin_detail", args=[owned.checkin.pk]), {}),
         (reverse("journal:checkin_edit", args=[owned.checkin.pk]), {}),
         (reverse("journal:reflection_edit", args=[owned.reflection.pk]), {}),
-        (reverse("journal:shares"), {}),
-        (reverse("journal:share_detail", args=[owned.share.pk]), {}),
+        (reverse("sharing:list"), {}),
+        (reverse("sharing:detail", args=[owned.share.pk]), {}),
         (reverse("journal:dashboard"), HTMX),
         (reverse("journal:timeline"), HTMX),
     ]
@@ -63,7 +63,7 @@ def test_owner_pages_and_partials_escape_hostile_text(hostile, owner_client):
         response = owner_client.get(url, **headers)
         assert response.status_code == 200, url
         assert_escaped(response.content.decode(), url)
-    detail = owner_client.get(reverse("journal:share_detail", args=[hostile.share.pk]))
+    detail = owner_client.get(reverse("sharing:detail", args=[hostile.share.pk]))
     assert "&lt;script&gt;alert(&quot;x1&quot;)&lt;/script&gt;" in detail.content.decode()
 
 
@@ -94,7 +94,7 @@ def test_the_share_preview_escapes_a_hostile_message(hostile, user):
         "action": "preview",
     }
     for headers in ({}, HTMX):
-        html = client.post(reverse("journal:share_new"), form, **headers).content.decode()
+        html = client.post(reverse("sharing:new"), form, **headers).content.decode()
         assert_escaped(html, "preview")
 
 

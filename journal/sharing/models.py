@@ -45,14 +45,18 @@ class Share(models.Model):
     objects = ShareQuerySet.as_manager()
 
     class Meta:
+        # The table kept its name when sharing became an app of its own.
+        db_table = "journal_share"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "created_at"])]
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="journal_sha_user_id_42d27a_idx")
+        ]
 
     def __str__(self) -> str:
         return f"Share {self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("journal:share_detail", args=[self.pk])
+        return reverse("sharing:detail", args=[self.pk])
 
     @property
     def snapshot(self) -> dict:

@@ -1,4 +1,3 @@
-import datetime
 import re
 
 import pytest
@@ -7,66 +6,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from journal import sharing
-from journal.models import CheckIn, Commitment, CommitmentStatus
-from journal.share_models import Share
+from journal.models import CommitmentStatus
+from journal.sharing import links
+from journal.sharing.models import Share
+from journal.sharing.tests.helpers import PRIVATE, checkin, commitment, create_form, share_for
 from tests.helpers import HTMX, reauthenticated_client
 
-PRIVATE = "PRIVATE-MARKER-7f3a"
 pytestmark = pytest.mark.django_db
-
-
-def checkin(user, days_ago: int = 0, **fields) -> CheckIn:
-    values = {
-        "trust": 6,
-        "communication": 3,
-        "connection": 4,
-        "working": "Evening walks together",
-        "needs_work": "Replying to messages sooner",
-        "appreciation": "The tea in the morning",
-        "private_note": f"{PRIVATE} note",
-        **fields,
-    }
-    return CheckIn.objects.create(
-        user=user, date=timezone.localdate() - datetime.timedelta(days=days_ago), **values
-    )
-
-
-def commitment(user, status=CommitmentStatus.KEPT, text="Call at lunch", **fields) -> Commitment:
-    return Commitment.objects.create(
-        user=user,
-        text=text,
-        strategy="reliability",
-        status=status,
-        resolved_at=timezone.now() if status != CommitmentStatus.OPEN else None,
-        note=f"{PRIVATE} commitment note",
-        renegotiation_reason=f"{PRIVATE} reason" if status == "renegotiated" else "",
-        **fields,
-    )
-
-
-def share_for(user, **snapshot_options) -> tuple[Share, str]:
-    today = timezone.localdate()
-    options = {
-        "include_ratings": True,
-        "include_consistency": True,
-        "reflection_checkin_ids": [c.pk for c in CheckIn.objects.filter(user=user)],
-        **snapshot_options,
-    }
-    snapshot = sharing.build_snapshot(user, today - datetime.timedelta(days=13), today, **options)
-    return sharing.create_share(user, snapshot, "Thank you for reading", 7)
-
-
-def create_form(**overrides) -> dict:
-    return {
-        "period": "2w",
-        "include_ratings": "on",
-        "include_consistency": "on",
-        "message": "Here is how my fortnight went",
-        "expiry_days": "7",
-        "action": "create",
-        **overrides,
-    }
 
 
 # Tokens
@@ -76,7 +22,7 @@ def test_token_carries_at_least_256_bits_and_only_its_hash_is_stored(user):
     share, token = share_for(user)
     assert len(token) >= 43  # 32 random bytes, base64url
     assert re.fullmatch(r"[A-Za-z0-9_-]+", token)
-    assert share.token_hash == sharing.hash_token(token)
+    assert share.token_hash == links.hash_token(token)
     assert token not in share.token_hash
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM journal_share")
@@ -93,14 +39,14 @@ def test_tokens_differ_every_time(user):
 
 
 def test_creating_a_share_needs_a_recent_password(owner_client):
-    response = owner_client.get(reverse("journal:share_new"))
+    response = owner_client.get(reverse("sharing:new"))
     assert response["Location"].startswith(reverse("confirm_password"))
 
 
 def test_owner_creates_a_share_and_sees_the_link_once(user):
     checkin(user)
     client = reauthenticated_client(user)
-    response = client.post(reverse("journal:share_new"), create_form())
+    response = client.post(reverse("sharing:new"), create_form())
     share = Share.objects.get(user=user)
     assert response["Location"] == share.get_absolute_url()
     first = client.get(share.get_absolute_url()).content.decode()
@@ -112,7 +58,7 @@ def test_owner_creates_a_share_and_sees_the_link_once(user):
 
 
 def test_the_form_says_private_notes_are_never_included(user):
-    text = reauthenticated_client(user).get(reverse("journal:share_new")).content.decode()
+    text = reauthenticated_client(user).get(reverse("sharing:new")).content.decode()
     assert "private notes are never included" in text.lower()
     assert "voluntary" in text
 
@@ -120,7 +66,7 @@ def test_the_form_says_private_notes_are_never_included(user):
 def test_preview_shows_what_the_partner_will_see_without_making_a_link(user):
     checkin(user, trust=8)
     client = reauthenticated_client(user)
-    response = client.post(reverse("journal:share_new"), create_form(action="preview"))
+    response = client.post(reverse("sharing:new"), create_form(action="preview"))
     text = response.content.decode()
     assert "exactly what your partner will see" in text
     assert "Here is how my fortnight went" in text
@@ -131,7 +77,7 @@ def test_preview_shows_what_the_partner_will_see_without_making_a_link(user):
 def test_preview_over_htmx_returns_only_the_preview_partial(user):
     checkin(user)
     client = reauthenticated_client(user)
-    response = client.post(reverse("journal:share_new"), create_form(action="preview"), **HTMX)
+    response = client.post(reverse("sharing:new"), create_form(action="preview"), **HTMX)
     text = response.content.decode()
     assert text.lstrip().startswith('<div id="preview"')
     assert "<html" not in text
@@ -141,7 +87,7 @@ def test_refreshing_the_period_keeps_what_was_typed(user):
     checkin(user, days_ago=20)
     client = reauthenticated_client(user)
     form = create_form(action="refresh", period="4w", message="Keep me please")
-    text = client.post(reverse("journal:share_new"), form).content.decode()
+    text = client.post(reverse("sharing:new"), form).content.decode()
     assert "Keep me please" in text
     assert re.search(r'value="4w"[^>]*checked', text)
     assert not Share.objects.exists()
@@ -160,7 +106,7 @@ def test_refreshing_the_period_keeps_what_was_typed(user):
 def test_bad_share_input_gets_a_clear_message_and_keeps_the_message(user, overrides, message):
     client = reauthenticated_client(user)
     form = create_form(**overrides)
-    text = client.post(reverse("journal:share_new"), form).content.decode()
+    text = client.post(reverse("sharing:new"), form).content.decode()
     assert message in text
     if form["message"] != "x" * 1001:
         assert "Here is how my fortnight went" in text
@@ -191,7 +137,7 @@ def test_private_fields_never_reach_the_partner_page_preview_or_detail(user):
     partner = Client().get(f"/s/{token}/").content.decode()
     owner = reauthenticated_client(user)
     detail = owner.get(share.get_absolute_url()).content.decode()
-    preview = owner.post(reverse("journal:share_new"), create_form(action="preview"))
+    preview = owner.post(reverse("sharing:new"), create_form(action="preview"))
     for html in (partner, detail, preview.content.decode()):
         assert PRIVATE not in html
     assert PRIVATE not in share.snapshot_json
@@ -280,11 +226,11 @@ def test_dead_links_all_get_the_same_404(user, case):
     if case == "expired":
         Share.objects.filter(pk=share.pk).update(expires_at=timezone.now())
     elif case == "revoked":
-        sharing.revoke(share)
+        links.revoke(share)
     elif case == "deleted":
         user.delete()
     elif case == "unknown":
-        token = sharing.new_token()
+        token = links.new_token()
     elif case == "malformed":
         token = "not a token"
     response = Client().get(f"/s/{token}/")
@@ -294,7 +240,7 @@ def test_dead_links_all_get_the_same_404(user, case):
 
 def test_nothing_can_be_written_through_a_dead_link(user):
     share, token = share_for(user)
-    sharing.revoke(share)
+    links.revoke(share)
     response = Client().post(f"/s/{token}/", {"action": "reply", "reply": "Hello"})
     assert response.status_code == 404
     share.refresh_from_db()
@@ -303,9 +249,9 @@ def test_nothing_can_be_written_through_a_dead_link(user):
 
 def test_guessing_links_is_throttled(db):
     client = Client(REMOTE_ADDR="203.0.113.9")
-    for _ in range(sharing.GUESS_LIMIT):
-        assert client.get(f"/s/{sharing.new_token()}/").status_code == 404
-    assert client.get(f"/s/{sharing.new_token()}/").status_code == 429
+    for _ in range(links.GUESS_LIMIT):
+        assert client.get(f"/s/{links.new_token()}/").status_code == 404
+    assert client.get(f"/s/{links.new_token()}/").status_code == 429
     assert Client(REMOTE_ADDR="203.0.113.10").get("/s/abc/").status_code == 404
 
 
@@ -315,21 +261,21 @@ def test_guessing_links_is_throttled(db):
 def test_owner_lists_shares_with_status_and_views(user, owner_client):
     _share, token = share_for(user)
     Client().get(f"/s/{token}/")
-    text = owner_client.get(reverse("journal:shares")).content.decode()
+    text = owner_client.get(reverse("sharing:list")).content.decode()
     assert "Active until" in text
     assert "1 (last" in text
 
 
 def test_owner_revokes_and_the_partner_gets_404(user, owner_client):
     share, token = share_for(user)
-    response = owner_client.post(reverse("journal:share_revoke", args=[share.pk]))
+    response = owner_client.post(reverse("sharing:revoke", args=[share.pk]))
     assert response.status_code == 302
     assert Client().get(f"/s/{token}/").status_code == 404
 
 
 def test_revoke_over_htmx_swaps_the_status_in_place(user, owner_client):
     share, _ = share_for(user)
-    response = owner_client.post(reverse("journal:share_revoke", args=[share.pk]), **HTMX)
+    response = owner_client.post(reverse("sharing:revoke", args=[share.pk]), **HTMX)
     text = response.content.decode()
     assert text.lstrip().startswith('<section id="share-status"')
     assert "Switched off" in text
@@ -340,14 +286,14 @@ def test_stranger_cannot_see_or_revoke_anothers_share(user, stranger_client, htm
     share, token = share_for(user)
     headers = HTMX if htmx else {}
     assert stranger_client.get(share.get_absolute_url(), **headers).status_code == 404
-    revoke = stranger_client.post(reverse("journal:share_revoke", args=[share.pk]), **headers)
+    revoke = stranger_client.post(reverse("sharing:revoke", args=[share.pk]), **headers)
     assert revoke.status_code == 404
-    assert token not in stranger_client.get(reverse("journal:shares")).content.decode()
+    assert token not in stranger_client.get(reverse("sharing:list")).content.decode()
     share.refresh_from_db()
     assert share.revoked_at is None
 
 
 def test_stranger_list_shows_none_of_anothers_shares(user, stranger_client):
     share_for(user)
-    text = stranger_client.get(reverse("journal:shares")).content.decode()
+    text = stranger_client.get(reverse("sharing:list")).content.decode()
     assert "You have not shared anything yet" in text

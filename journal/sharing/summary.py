@@ -1,40 +1,16 @@
-"""Sharing a check-in summary: freezing it, the link's token, and the partner's side.
+"""A check-in summary for a partner, computed once and frozen.
 
-The owner picks a period and what to include; the summary is computed once and
-frozen, so later journal edits never change what the partner sees. Private notes
-are never read here at all.
+The owner picks a period and what to include; later journal edits never change
+what the partner sees. Private notes are never read here at all.
 """
 
 import datetime
-import hashlib
-import json
-import secrets
 
-from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
+from journal.models import CheckIn, Commitment, CommitmentStatus
 from trustrepair.models import User
-
-from .models import CheckIn, Commitment, CommitmentStatus
-from .share_models import Share
-
-TOKEN_BYTES = 32  # 256 bits
-EXPIRY_CHOICES = {1: "1 day", 7: "7 days", 30: "30 days"}
-DEFAULT_EXPIRY_DAYS = 7
-# Guessing share links: misses allowed per address in the window before a pause.
-GUESS_LIMIT = 20
-GUESS_WINDOW_SECONDS = 15 * 60
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def hash_token(token: str) -> str:
-    # The token carries 256 random bits, so a plain (unsalted) hash cannot be
-    # reversed by guessing; it only has to keep the raw token out of the database.
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _day_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, ...]:
@@ -124,80 +100,3 @@ def build_snapshot(
                 }
             )
     return snapshot
-
-
-def create_share(user: User, snapshot: dict, message: str, expiry_days: int) -> tuple[Share, str]:
-    """Freezes the summary and returns the share with its raw token (shown once)."""
-    token = new_token()
-    now = timezone.now()
-    share = Share.objects.create(
-        user=user,
-        token_hash=hash_token(token),
-        period_start=snapshot["period_start"],
-        period_end=snapshot["period_end"],
-        snapshot_json=json.dumps(snapshot),
-        message=message,
-        created_at=now,
-        expires_at=now + datetime.timedelta(days=expiry_days),
-    )
-    return share, token
-
-
-def find_live_share(token: str) -> Share | None:
-    """The share behind a token, or None when it is unknown, expired, revoked or orphaned."""
-    if not token or len(token) > 100:
-        return None
-    return Share.objects.live().filter(token_hash=hash_token(token)).first()
-
-
-def record_view(share: Share) -> None:
-    now = timezone.now()
-    share.view_count += 1
-    share.last_viewed_at = now
-    share.first_viewed_at = share.first_viewed_at or now
-    Share.objects.filter(pk=share.pk).update(
-        view_count=share.view_count,
-        last_viewed_at=now,
-        first_viewed_at=share.first_viewed_at,
-    )
-
-
-def acknowledge(share: Share) -> None:
-    if share.acknowledged_at is None:
-        share.acknowledged_at = timezone.now()
-        share.save(update_fields=["acknowledged_at"])
-
-
-def add_reply(share: Share, text: str) -> bool:
-    """Stores the partner's one reply; a second one is refused."""
-    if share.replied_at is not None:
-        return False
-    share.reply = text
-    share.replied_at = timezone.now()
-    share.acknowledged_at = share.acknowledged_at or share.replied_at
-    share.save(update_fields=["reply", "replied_at", "acknowledged_at"])
-    return True
-
-
-def revoke(share: Share) -> None:
-    if share.revoked_at is None:
-        share.revoked_at = timezone.now()
-        share.save(update_fields=["revoked_at"])
-
-
-def _guess_key(address: str) -> str:
-    return f"share-guess:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
-
-
-def guessing_blocked(address: str) -> bool:
-    return cache.get(_guess_key(address), 0) >= GUESS_LIMIT
-
-
-def note_miss(address: str) -> None:
-    key = _guess_key(address)
-    if cache.add(key, 1, GUESS_WINDOW_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, GUESS_WINDOW_SECONDS)

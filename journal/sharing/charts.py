@@ -2,7 +2,7 @@
 
 import datetime
 
-from .charts import Chart, line_chart
+from journal.charts import Chart, line_chart
 
 RATINGS = (
     ("trust", "Feeling secure", 10, 1),

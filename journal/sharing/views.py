@@ -4,18 +4,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from journal.access import owned
+from trustrepair import crypto
 from trustrepair.accounts import recent_password_required
 from trustrepair.addresses import client_address
 
-from . import sharing
-from .access import owned
-from .share_charts import readable_dates, summary_charts
-from .share_forms import ReplyForm, ShareForm
-from .share_models import Share
+from . import links
+from .charts import readable_dates, summary_charts
+from .forms import ReplyForm, ShareForm
+from .models import Share
+from .summary import build_snapshot
 
-ONE_TIME_LINK_KEY = "share-token-once:{}"
+# The new link is shown once, on the page the owner lands on after creating it.
+# Only its ciphertext waits in the session row in between.
+ONE_TIME_LINK_KEY = "share-link-once:{}"
 
 
 def _summary_context(snapshot: dict, message: str) -> dict:
@@ -42,7 +47,7 @@ def share_list(request: HttpRequest) -> HttpResponse:
         "acknowledged_at",
         "replied_at",
     )
-    return render(request, "journal/shares.html", {"shares": shares})
+    return render(request, "sharing/list.html", {"shares": shares})
 
 
 @login_required
@@ -56,12 +61,12 @@ def share_new(request: HttpRequest) -> HttpResponse:
         form.initial["reflections"] = request.POST.getlist("reflections")
         form.initial["include_ratings"] = bool(request.POST.get("include_ratings"))
         form.initial["include_consistency"] = bool(request.POST.get("include_consistency"))
-        return render(request, "journal/share_new.html", {"form": form})
+        return render(request, "sharing/new.html", {"form": form})
     form = ShareForm(request.user, request.POST or None)
     context: dict = {"form": form}
     if request.method == "POST" and form.is_valid():
         start, end = form.period_bounds()
-        snapshot = sharing.build_snapshot(
+        snapshot = build_snapshot(
             request.user,
             start,
             end,
@@ -71,25 +76,29 @@ def share_new(request: HttpRequest) -> HttpResponse:
         )
         message = form.cleaned_data["message"]
         if action == "create":
-            share, token = sharing.create_share(
+            share, token = links.create_share(
                 request.user, snapshot, message, form.cleaned_data["expiry_days"]
             )
-            request.session[ONE_TIME_LINK_KEY.format(share.pk)] = token
+            request.session[ONE_TIME_LINK_KEY.format(share.pk)] = crypto.encrypt(token)
             return redirect(share)
         context["preview"] = _summary_context(snapshot, message)
         if request.htmx:
-            return render(request, "journal/share_new.html#preview", context)
-    return render(request, "journal/share_new.html", context)
+            return render(request, "sharing/new.html#preview", context)
+    return render(request, "sharing/new.html", context)
 
 
 @login_required
 @owned(Share)
 @require_safe
 def share_detail(request: HttpRequest, share: Share) -> HttpResponse:
-    token = request.session.pop(ONE_TIME_LINK_KEY.format(share.pk), None)
-    link = request.build_absolute_uri(f"/s/{token}/") if token else None
+    sealed = request.session.pop(ONE_TIME_LINK_KEY.format(share.pk), None)
+    link = (
+        request.build_absolute_uri(reverse("sharing:public", args=[crypto.decrypt(sealed)]))
+        if sealed
+        else None
+    )
     context = {"share": share, "link": link, **_summary_context(share.snapshot, share.message)}
-    return render(request, "journal/share_detail.html", context)
+    return render(request, "sharing/detail.html", context)
 
 
 @login_required
@@ -97,10 +106,10 @@ def share_detail(request: HttpRequest, share: Share) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def share_revoke(request: HttpRequest, share: Share) -> HttpResponse:
     if request.method == "GET":
-        return render(request, "journal/share_revoke.html", {"share": share})
-    sharing.revoke(share)
+        return render(request, "sharing/revoke.html", {"share": share})
+    links.revoke(share)
     if request.htmx:
-        return render(request, "journal/share_detail.html#status", {"share": share})
+        return render(request, "sharing/detail.html#status", {"share": share})
     messages.success(request, "The link is switched off. Nobody can open it any more.")
     return redirect(share)
 
@@ -112,31 +121,33 @@ def _not_found() -> Http404:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def share_public(request: HttpRequest, token: str) -> HttpResponse:
-    address = client_address(request)
-    if sharing.guessing_blocked(address):
-        response = render(request, "journal/share_throttled.html", status=429)
-        response["Retry-After"] = str(sharing.GUESS_WINDOW_SECONDS)
-        return response
-    share = sharing.find_live_share(token)
+    share = links.find_live_share(token)
     if share is None:
-        sharing.note_miss(address)
+        # Only misses are counted, and only they are ever refused: a partner with the
+        # real link always gets in, whoever else guesses from the same address.
+        address = client_address(request)
+        if links.guessing_blocked(address):
+            response = render(request, "sharing/throttled.html", status=429)
+            response["Retry-After"] = str(links.GUESS_WINDOW_SECONDS)
+            return response
+        links.note_miss(address)
         raise _not_found()
     reply_form = ReplyForm(request.POST if request.POST.get("action") == "reply" else None)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "ack":
-            sharing.acknowledge(share)
+            links.acknowledge(share)
             return redirect(request.path)
         if action == "reply" and share.replied_at is None and reply_form.is_valid():
-            sharing.add_reply(share, reply_form.cleaned_data["reply"])
+            links.add_reply(share, reply_form.cleaned_data["reply"])
             return redirect(request.path)
     else:
-        sharing.record_view(share)
+        links.record_view(share)
     context = {
         "share": share,
         "reply_form": reply_form,
         **_summary_context(share.snapshot, share.message),
     }
-    response = render(request, "journal/share_public.html", context)
+    response = render(request, "sharing/public.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -1,3 +1,5 @@
+"""Fixtures for every test, in tests/ and in the apps' own tests folders."""
+
 from collections.abc import Callable
 from pathlib import Path
 

@@ -5,11 +5,18 @@ from django.utils import timezone
 
 from trustrepair.models import User
 
-from .share_models import MESSAGE_MAX, REPLY_MAX
-from .sharing import DEFAULT_EXPIRY_DAYS, EXPIRY_CHOICES, checkins_in_period
+from .links import DEFAULT_EXPIRY_DAYS, EXPIRY_CHOICES
+from .models import MESSAGE_MAX, REPLY_MAX
+from .summary import checkins_in_period
 
 PERIODS = {"2w": ("The last 2 weeks", 14), "4w": ("The last 4 weeks", 28)}
 LONGEST_PERIOD_DAYS = 366
+# Anything outside this is a typo in the year (and year 1 overflows time zone maths).
+EARLIEST = datetime.date(2000, 1, 1)
+
+
+def latest_allowed(today: datetime.date) -> datetime.date:
+    return datetime.date(today.year + 1, 12, 31)
 
 
 class ShareForm(forms.Form):
@@ -82,6 +89,8 @@ class ShareForm(forms.Form):
             end = datetime.date.fromisoformat(self._raw("end"))
         except ValueError:
             return today - datetime.timedelta(days=13), today
+        if min(start, end) < EARLIEST or max(start, end) > latest_allowed(today):
+            return today - datetime.timedelta(days=13), today
         return min(start, end), max(start, end)
 
     def clean(self) -> dict:
@@ -93,6 +102,14 @@ class ShareForm(forms.Form):
                 self.add_error("start", "Choose the first day.")
             if end is None:
                 self.add_error("end", "Choose the last day.")
+            for name, day in (("start", start), ("end", end)):
+                if day and not EARLIEST <= day <= latest_allowed(today):
+                    self.add_error(
+                        name,
+                        f"Choose a day between {EARLIEST.year} and {latest_allowed(today).year}; "
+                        "please check the year.",
+                    )
+            start, end = data.get("start"), data.get("end")
             if start and end:
                 if end < start:
                     self.add_error("end", "The last day must be on or after the first day.")
