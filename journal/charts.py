@@ -8,6 +8,8 @@ carries a text summary and a data table sits beneath it).
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .scales import Scale
+
 WIDTH = 600
 HEIGHT = 220
 LEFT, RIGHT, TOP, BOTTOM = 36, 16, 14, 30
@@ -67,11 +69,11 @@ def line_chart(
     chart_id: str,
     title: str,
     points: Sequence[tuple[str, float | None]],
-    low: int,
-    high: int,
+    scale: Scale,
     series: int = 1,
 ) -> Chart:
     """A line through the known points; a missing value breaks the line."""
+    low, high = scale.low, scale.high
     chart = Chart(
         id=chart_id, title=title, summary=describe(title, points, low, high), series=series
     )

@@ -15,6 +15,7 @@ from .models import (
     LessonReflection,
     local_now,
 )
+from .scales import COMMUNICATION, CONNECTION, TRUST, Scale
 from .suggestions import PROMPTS, SAFETY_QUESTION
 
 # Further ahead than this is almost certainly a typo in the year.
@@ -42,17 +43,16 @@ def text_field(
     )
 
 
-def rating_field(top: int, label: str, help_text: str = "") -> forms.TypedChoiceField:
+def rating_field(scale: Scale, help_text: str = "") -> forms.TypedChoiceField:
+    label = f"{scale.question} ({scale.low} = {scale.low_word}, {scale.high} = {scale.high_word})"
+    message = f"Choose a number from {scale.low} to {scale.high}."
     return forms.TypedChoiceField(
         label=label,
-        choices=[(n, str(n)) for n in range(1, top + 1)],
+        choices=[(n, str(n)) for n in scale.values],
         coerce=int,
         widget=forms.RadioSelect(attrs={"class": "scale"}),
         help_text=help_text,
-        error_messages={
-            "required": f"Choose a number from 1 to {top}.",
-            "invalid_choice": f"Choose a number from 1 to {top}.",
-        },
+        error_messages={"required": message, "invalid_choice": message},
     )
 
 
@@ -166,13 +166,9 @@ class CheckInForm(JournalForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter a date like 2025-06-30."},
     )
-    trust = rating_field(
-        10,
-        "How secure and trusted do I feel? (1 = not at all, 10 = completely)",
-        help_text="What moved it up or down? You can say below.",
-    )
-    communication = rating_field(5, "How is our communication? (1 = poor, 5 = very good)")
-    connection = rating_field(5, "How close do we feel? (1 = distant, 5 = very close)")
+    trust = rating_field(TRUST, help_text="What moved it up or down? You can say below.")
+    communication = rating_field(COMMUNICATION)
+    connection = rating_field(CONNECTION)
     working = text_field(
         ANSWER_MAX,
         label="What is working well between us right now?",

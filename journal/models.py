@@ -17,6 +17,8 @@ from django.utils import timezone
 from guides.models import Lesson, Stage, Strategy
 from trustrepair.crypto import EncryptedTextField
 
+from .scales import COMMUNICATION, CONNECTION, TRUST, Scale
+
 COMMITMENT_MAX = 300
 ANSWER_MAX = 2000
 NOTE_MAX = 5000
@@ -35,6 +37,10 @@ RESOLVED = (CommitmentStatus.KEPT, CommitmentStatus.MISSED, CommitmentStatus.REN
 def local_now() -> datetime.datetime:
     """Now, in the time zone of the person being served (activated by middleware)."""
     return timezone.localtime()
+
+
+def scale_validators(scale: Scale) -> list:
+    return [MinValueValidator(scale.low), MaxValueValidator(scale.high)]
 
 
 def overdue_q(now: datetime.datetime) -> Q:
@@ -133,15 +139,9 @@ class CheckIn(models.Model):
     )
     # The day in the owner's time zone; one check-in per day.
     date = models.DateField()
-    trust = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(10)]
-    )
-    communication = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    connection = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
+    trust = models.PositiveSmallIntegerField(validators=scale_validators(TRUST))
+    communication = models.PositiveSmallIntegerField(validators=scale_validators(COMMUNICATION))
+    connection = models.PositiveSmallIntegerField(validators=scale_validators(CONNECTION))
     working = EncryptedTextField(blank=True, validators=[MaxLengthValidator(ANSWER_MAX)])
     needs_work = EncryptedTextField(blank=True, validators=[MaxLengthValidator(ANSWER_MAX)])
     appreciation = EncryptedTextField(blank=True, validators=[MaxLengthValidator(ANSWER_MAX)])

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from django.apps import apps
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -91,13 +92,32 @@ def _row(obj: models.Model) -> dict:
     return row
 
 
+def _ranges(model: type[models.Model]) -> dict[str, list[int]]:
+    """Each rating column's range, read from its validators (the scales' one definition)."""
+    ranges = {}
+    for field in model._meta.concrete_fields:
+        low = [v.limit_value for v in field.validators if isinstance(v, MinValueValidator)]
+        high = [v.limit_value for v in field.validators if isinstance(v, MaxValueValidator)]
+        if low and high:
+            ranges[field.name] = [low[0], high[0]]
+    return ranges
+
+
 def export_data(user: User) -> dict:
     account = _row(user)
-    data = {
-        model._meta.label_lower: [_row(obj) for obj in queryset]
-        for model, queryset in owned_rows(user)
+    rows = list(owned_rows(user))
+    data = {model._meta.label_lower: [_row(obj) for obj in queryset] for model, queryset in rows}
+    scales = {
+        f"{model._meta.label_lower}.{name}": bounds
+        for model, _queryset in rows
+        for name, bounds in _ranges(model).items()
     }
-    return {"exported_at": timezone.now().isoformat(), "account": account, "data": data}
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": account,
+        "rating_scales": scales,
+        "data": data,
+    }
 
 
 def export_zip(user: User) -> bytes:

@@ -3,12 +3,7 @@
 import datetime
 
 from journal.charts import Chart, line_chart
-
-RATINGS = (
-    ("trust", "Feeling secure", 10, 1),
-    ("communication", "Communication", 5, 2),
-    ("connection", "Connection", 5, 3),
-)
+from journal.scales import SCALES
 
 
 def summary_charts(snapshot: dict) -> list[Chart]:
@@ -19,14 +14,13 @@ def summary_charts(snapshot: dict) -> list[Chart]:
     labels = [datetime.date.fromisoformat(p["date"]).strftime("%-d %b") for p in points]
     return [
         line_chart(
-            f"share-{key}",
-            title,
-            [(label, p[key]) for label, p in zip(labels, points, strict=True)],
-            low=1,
-            high=top,
+            f"share-{scale.field}",
+            scale.name,
+            [(label, p[scale.field]) for label, p in zip(labels, points, strict=True)],
+            scale,
             series=series,
         )
-        for key, title, top, series in RATINGS
+        for series, scale in enumerate(SCALES, start=1)
     ]
 
 

@@ -4,6 +4,7 @@ from guides.models import Lesson
 
 from ..forms import ReflectionForm
 from ..models import LessonReflection
+from ..scales import SCALES, Scale
 
 register = template.Library()
 
@@ -26,3 +27,17 @@ def lesson_journal(context: template.Context, lesson: Lesson) -> dict:
         "form": ReflectionForm(instance=reflection, question=lesson.reflection),
         "request": request,
     }
+
+
+@register.simple_tag
+def rating_scales() -> tuple[Scale, ...]:
+    """The three ratings, in order: `{% rating_scales as scales %}`."""
+    return SCALES
+
+
+@register.filter
+def rating(entry: object, scale: Scale) -> object:
+    """A check-in's (or a summary point's) value on a scale: `{{ checkin|rating:scale }}`."""
+    if isinstance(entry, dict):
+        return entry.get(scale.field)
+    return getattr(entry, scale.field, None)

@@ -11,6 +11,7 @@ from .. import insights
 from ..charts import line_chart
 from ..forms import TimelineFilterForm
 from ..models import CheckIn, Commitment, CommitmentStatus
+from ..scales import SCALES, TRUST
 from ..suggestions import SUGGESTIONS
 from ..timeline import timeline_page
 
@@ -63,8 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "trust-recent",
         "Felt trust in your recent check-ins",
         [(date_format(c.date, "j M"), c.trust) for c in reversed(recent)],
-        1,
-        10,
+        TRUST,
     )
     return render(
         request,
@@ -107,29 +107,16 @@ def insights_page(request: HttpRequest) -> HttpResponse:
     labels = [date_format(w.week, "j M") for w in weeks]
     charts = [
         line_chart(
-            "trend-trust",
-            "Felt trust and security, weekly average",
-            list(zip(labels, [w.trust for w in weeks], strict=True)),
-            1,
-            10,
-            series=1,
-        ),
-        line_chart(
-            "trend-communication",
-            "Communication, weekly average",
-            list(zip(labels, [w.communication for w in weeks], strict=True)),
-            1,
-            5,
-            series=2,
-        ),
-        line_chart(
-            "trend-connection",
-            "Connection, weekly average",
-            list(zip(labels, [w.connection for w in weeks], strict=True)),
-            1,
-            5,
-            series=3,
-        ),
+            f"trend-{scale.field}",
+            f"{scale.name}, weekly average",
+            [
+                (label, getattr(week, scale.field))
+                for label, week in zip(labels, weeks, strict=True)
+            ],
+            scale,
+            series=series,
+        )
+        for series, scale in enumerate(SCALES, start=1)
     ]
     return render(
         request,

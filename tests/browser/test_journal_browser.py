@@ -50,7 +50,7 @@ def test_from_a_lesson_to_a_kept_commitment_and_a_check_in_on_the_chart(page: Pa
     assert_accessible(page)
 
     page.goto("/journal/insights/")
-    chart = page.get_by_role("img", name="Felt trust and security, weekly average")
+    chart = page.get_by_role("img", name="Felt trust, weekly average")
     expect(chart).to_be_visible()
     expect(page.locator("#ratings-table tbody tr").last).to_contain_text("8")
     expect(page.locator("#ratings-table tbody tr").last.locator("td").last).to_have_text("1")

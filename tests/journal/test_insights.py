@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from journal import insights
 from journal.charts import line_chart
+from journal.scales import COMMUNICATION, CONNECTION, TRUST
 from tests.journal.helpers import (
     KEPT,
     MISSED,
@@ -130,21 +131,21 @@ def test_strategies_kept_most_and_least(user):
 
 
 def test_a_chart_summarises_its_trend_in_words():
-    chart = line_chart("t", "Felt trust", [("1 Jun", 4), ("8 Jun", None), ("15 Jun", 7)], 1, 10)
+    chart = line_chart("t", "Felt trust", [("1 Jun", 4), ("8 Jun", None), ("15 Jun", 7)], TRUST)
     assert chart.summary == (
         "Felt trust, on a scale of 1 to 10: rising, from 4 (1 Jun) to 7 (15 Jun); "
         "lowest 4, highest 7."
     )
     assert chart.segments == []  # the gap breaks the line; the dots remain
     assert len(chart.dots) == 2
-    falling = line_chart("f", "Connection", [("a", 4.5), ("b", 2.0)], 1, 5)
+    falling = line_chart("f", "Connection", [("a", 4.5), ("b", 2.0)], CONNECTION)
     assert "falling" in falling.summary
-    steady = line_chart("s", "Communication", [("a", 3), ("b", 3.1)], 1, 5)
+    steady = line_chart("s", "Communication", [("a", 3), ("b", 3.1)], COMMUNICATION)
     assert "steady" in steady.summary
 
 
 def test_an_empty_chart_says_so():
-    chart = line_chart("e", "Felt trust", [("1 Jun", None)], 1, 10)
+    chart = line_chart("e", "Felt trust", [("1 Jun", None)], TRUST)
     assert chart.empty
     assert chart.summary == "Felt trust: no check-ins in this period yet."
 

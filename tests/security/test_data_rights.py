@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from journal.scales import SCALES
 from tests.helpers import PASSWORD, reauthenticated_client
 from tests.security.fixtures import fill_journal
 from trustrepair import data_rights
@@ -89,3 +90,12 @@ def test_delete_removes_every_owned_row_ends_sessions_and_kills_shares(user, str
     # The other person's data is untouched.
     for _model, queryset in data_rights.owned_rows(stranger):
         assert queryset.exists()
+
+
+def test_the_export_says_what_each_rating_scale_runs_from_and_to(user):
+    fill_journal(user)
+
+    scales = data_rights.export_data(user)["rating_scales"]
+
+    for scale in SCALES:
+        assert scales[f"journal.checkin.{scale.field}"] == [scale.low, scale.high]
