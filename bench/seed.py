@@ -296,11 +296,9 @@ def seed_journal(
 
 
 def seed_share(heavy: User, seeded: Seeded) -> None:
-    try:
-        from journal.sharing import build_snapshot, create_share
-    except ImportError as exc:
-        seeded.notes.append(f"share target skipped: journal.sharing is missing ({exc})")
-        return
+    from journal.sharing.links import create_share
+    from journal.sharing.summary import build_snapshot
+
     if not has_tables("journal_share"):
         seeded.notes.append("share target skipped: no journal_share table (migration missing)")
         return
@@ -322,11 +320,7 @@ def seed_share(heavy: User, seeded: Seeded) -> None:
         reflection_checkin_ids=picked,
     )
     _share, token = create_share(heavy, snapshot, "Here is how the last month looked to me.", 30)
-    seeded.urls["share"] = (
-        url_or_none("share_public", token)
-        or url_or_none("journal:share_public", token)
-        or f"/s/{token}/"
-    )
+    seeded.urls["share"] = url_or_none("sharing:public", token) or f"/s/{token}/"
 
 
 def seed() -> Seeded:

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any, cast
 
 from django import forms
 
@@ -68,7 +69,7 @@ def lesson_choices() -> list:
 
 
 class JournalForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Most labels are questions; a colon after "(1 = poor, 5 = very good)" reads oddly.
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -118,10 +119,10 @@ class CommitmentForm(JournalForm):
         model = Commitment
         fields = ["text", "due_date", "due_time", "strategy", "lesson", "note"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["text"].error_messages["required"] = "Write what you said you would do."
-        self.fields["lesson"].choices = lesson_choices()
+        cast(forms.ChoiceField, self.fields["lesson"]).choices = lesson_choices()
 
     def clean_due_date(self) -> datetime.date | None:
         due = self.cleaned_data.get("due_date")
@@ -131,8 +132,9 @@ class CommitmentForm(JournalForm):
             )
         return due
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if (
             cleaned.get("due_time")
             and not cleaned.get("due_date")
@@ -238,10 +240,10 @@ class CheckInForm(JournalForm):
             "lesson",
         ]
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["lesson"].choices = lesson_choices()
+        cast(forms.ChoiceField, self.fields["lesson"]).choices = lesson_choices()
         if self.instance.pk and self.instance.safety_concern is not None:
             self.initial["safety_concern"] = "yes" if self.instance.safety_concern else "no"
 
@@ -280,7 +282,7 @@ class ReflectionForm(JournalForm):
         model = LessonReflection
         fields = ["text"]
 
-    def __init__(self, *args, question: str = "", **kwargs) -> None:
+    def __init__(self, *args: Any, question: str = "", **kwargs: Any) -> None:
         # Its own ids: the form sits on a lesson page beside other forms.
         kwargs.setdefault("auto_id", "reflection_%s")
         super().__init__(*args, **kwargs)

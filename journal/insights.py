@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import NotSupportedError
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Avg, Count, F, Func, IntegerField, Q
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from guides.models import Strategy
@@ -68,7 +70,7 @@ def consistency(
         .annotate(**counts)
         .order_by()
     )
-    by_status: dict[str, dict[str, Any]] = {row["status"]: row for row in rows}
+    by_status: dict[str, Any] = {row["status"]: row for row in rows}
 
     def count(status: str, days: int) -> int:
         row = by_status.get(status)
@@ -111,21 +113,29 @@ class WeekNumber(Func):
     output_field = IntegerField()
     arity = 1
 
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
         raise NotSupportedError("WeekNumber is written for SQLite and PostgreSQL only.")
 
     def as_sqlite(
-        self, compiler: Any, connection: Any, **extra_context: Any
-    ) -> tuple[str, list[Any]]:
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
         # julianday('0001-01-01') is 1721425.5; a bare date is read as its midnight.
         template = "(CAST(julianday(%(expressions)s) - 1721425.5 AS INTEGER) / 7)"
-        return super().as_sql(compiler, connection, template=template, **extra_context)
+        return Func.as_sql(self, compiler, connection, template=template, **extra_context)
 
     def as_postgresql(
-        self, compiler: Any, connection: Any, **extra_context: Any
-    ) -> tuple[str, list[Any]]:
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
         template = "((%(expressions)s - DATE '0001-01-01') / 7)"
-        return super().as_sql(compiler, connection, template=template, **extra_context)
+        return Func.as_sql(self, compiler, connection, template=template, **extra_context)
 
 
 def weekly_streak(user: User, today: datetime.date | None = None) -> int:

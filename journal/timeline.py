@@ -5,7 +5,9 @@ paging stays cheap however long the journal is; only the page's rows are then
 loaded, one query per kind shown.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Model, QuerySet, Value
@@ -69,7 +71,7 @@ def timeline_page(user: User, filters: dict[str, str], number: str | int | None)
     wanted: dict[str, list[int]] = {}
     for kind, pk, _ in keys:
         wanted.setdefault(kind, []).append(pk)
-    loaded = {}
+    loaded: dict[str, Mapping[Any, Model]] = {}
     if ids := wanted.get("commitment"):
         loaded["commitment"] = (
             Commitment.objects.filter(user=user).select_related("lesson").in_bulk(ids)

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -64,11 +65,11 @@ class ShareForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, user: User, *args: object, **kwargs: object) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         start, end = self.period_bounds()
-        self.fields["reflections"].choices = [
+        cast(forms.ChoiceField, self.fields["reflections"]).choices = [
             (c.pk, c.date.strftime("%a %-d %b"))
             for c in checkins_in_period(user, start, end).only("id", "date")
         ]
@@ -93,8 +94,9 @@ class ShareForm(forms.Form):
             return today - datetime.timedelta(days=13), today
         return min(start, end), max(start, end)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("period") == "dates":
             start, end = data.get("start"), data.get("end")
             today = timezone.localdate()

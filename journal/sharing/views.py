@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -11,6 +11,7 @@ from journal.access import owned
 from trustrepair import crypto
 from trustrepair.accounts import recent_password_required
 from trustrepair.addresses import client_address
+from trustrepair.http import AuthenticatedHttpRequest, HtmxHttpRequest
 
 from . import links
 from .charts import readable_dates, summary_charts
@@ -33,7 +34,7 @@ def _summary_context(snapshot: dict, message: str) -> dict:
 
 @login_required
 @require_safe
-def share_list(request: HttpRequest) -> HttpResponse:
+def share_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     shares = Share.objects.filter(user=request.user).only(
         "id",
         "period_start",
@@ -53,7 +54,7 @@ def share_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @recent_password_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def share_new(request: HttpRequest) -> HttpResponse:
+def share_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     if request.method == "POST" and action == "refresh":
         # A new period was picked: show its check-ins, keep everything typed.
@@ -90,7 +91,7 @@ def share_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @owned(Share)
 @require_safe
-def share_detail(request: HttpRequest, share: Share) -> HttpResponse:
+def share_detail(request: AuthenticatedHttpRequest, share: Share) -> HttpResponse:
     sealed = request.session.pop(ONE_TIME_LINK_KEY.format(share.pk), None)
     link = (
         request.build_absolute_uri(reverse("sharing:public", args=[crypto.decrypt(sealed)]))
@@ -104,7 +105,7 @@ def share_detail(request: HttpRequest, share: Share) -> HttpResponse:
 @login_required
 @owned(Share)
 @require_http_methods(["GET", "HEAD", "POST"])
-def share_revoke(request: HttpRequest, share: Share) -> HttpResponse:
+def share_revoke(request: AuthenticatedHttpRequest, share: Share) -> HttpResponse:
     if request.method == "GET":
         return render(request, "sharing/revoke.html", {"share": share})
     links.revoke(share)
@@ -120,7 +121,7 @@ def _not_found() -> Http404:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def share_public(request: HttpRequest, token: str) -> HttpResponse:
+def share_public(request: HtmxHttpRequest, token: str) -> HttpResponse:
     share = links.find_live_share(token)
     if share is None:
         # Only misses are counted, and only they are ever refused: a partner with the

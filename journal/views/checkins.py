@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
 from guides.progress import current_lesson_for
+from trustrepair.http import AuthenticatedHttpRequest
 
 from ..access import owned
 from ..forms import CheckInForm
@@ -16,7 +17,7 @@ from ..suggestions import PROMPT_LABELS
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def checkin_new(request: HttpRequest) -> HttpResponse:
+def checkin_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = local_now().date()
     if request.method == "GET":
         # One check-in a day: a second visit the same day edits the first.
@@ -41,7 +42,7 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @owned(CheckIn)
 @require_safe
-def checkin_detail(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
+def checkin_detail(request: AuthenticatedHttpRequest, checkin: CheckIn) -> HttpResponse:
     return render(
         request,
         "journal/checkin_detail.html",
@@ -52,7 +53,7 @@ def checkin_detail(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
 @login_required
 @owned(CheckIn)
 @require_http_methods(["GET", "HEAD", "POST"])
-def checkin_edit(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
+def checkin_edit(request: AuthenticatedHttpRequest, checkin: CheckIn) -> HttpResponse:
     form = CheckInForm(request.POST or None, user=request.user, instance=checkin)
     if request.method == "POST" and form.is_valid():
         checkin = form.save()
@@ -64,7 +65,7 @@ def checkin_edit(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
 @login_required
 @owned(CheckIn)
 @require_http_methods(["GET", "HEAD", "POST"])
-def checkin_delete(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
+def checkin_delete(request: AuthenticatedHttpRequest, checkin: CheckIn) -> HttpResponse:
     if request.method == "POST":
         checkin.delete()
         messages.success(request, "The check-in is deleted.")

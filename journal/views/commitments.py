@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from guides.models import Lesson
 from trustrepair.accounts import safe_next
+from trustrepair.http import AuthenticatedHttpRequest
 
 from ..access import owned
 from ..forms import CommitmentForm, StatusForm
@@ -36,7 +37,7 @@ def prefill(request: HttpRequest) -> dict:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def commitment_new(request: HttpRequest) -> HttpResponse:
+def commitment_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CommitmentForm(request.POST or None, initial=prefill(request))
     if request.method == "POST" and form.is_valid():
         commitment = form.save(commit=False)
@@ -54,7 +55,7 @@ def commitment_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @owned(Commitment)
 @require_http_methods(["GET", "HEAD", "POST"])
-def commitment_edit(request: HttpRequest, commitment: Commitment) -> HttpResponse:
+def commitment_edit(request: AuthenticatedHttpRequest, commitment: Commitment) -> HttpResponse:
     form = CommitmentForm(request.POST or None, instance=commitment)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -66,7 +67,7 @@ def commitment_edit(request: HttpRequest, commitment: Commitment) -> HttpRespons
 @login_required
 @owned(Commitment)
 @require_http_methods(["GET", "HEAD", "POST"])
-def commitment_status(request: HttpRequest, commitment: Commitment) -> HttpResponse:
+def commitment_status(request: AuthenticatedHttpRequest, commitment: Commitment) -> HttpResponse:
     """Kept, missed, renegotiated (with an optional reason), or reopened.
 
     htmx swaps the commitment's row on the dashboard in place; a plain form post
@@ -97,7 +98,7 @@ def commitment_status(request: HttpRequest, commitment: Commitment) -> HttpRespo
 @login_required
 @owned(Commitment)
 @require_http_methods(["GET", "HEAD", "POST"])
-def commitment_delete(request: HttpRequest, commitment: Commitment) -> HttpResponse:
+def commitment_delete(request: AuthenticatedHttpRequest, commitment: Commitment) -> HttpResponse:
     if request.method == "POST":
         commitment.delete()
         messages.success(request, "The commitment is deleted.")

@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
 from guides.progress import next_lesson_for
+from trustrepair.http import AuthenticatedHttpRequest
 
 from .. import insights
 from ..charts import line_chart
@@ -43,7 +44,7 @@ RECENT_CHECKIN_FIELDS = (
 
 @login_required
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     # Soonest due first, so overdue ones lead; undated ones after, newest first.
     open_commitments = list(
@@ -84,7 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def timeline(request: HttpRequest) -> HttpResponse:
+def timeline(request: AuthenticatedHttpRequest) -> HttpResponse:
     filter_form = TimelineFilterForm(request.GET)
     page = timeline_page(request.user, filter_form.filters(), request.GET.get("page"))
     return render(
@@ -101,7 +102,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def insights_page(request: HttpRequest) -> HttpResponse:
+def insights_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     weeks = insights.weekly_ratings(user)
     labels = [date_format(w.week, "j M") for w in weeks]

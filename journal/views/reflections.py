@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guides.models import Lesson
+from trustrepair.http import AuthenticatedHttpRequest
 
 from ..access import owned
 from ..forms import ReflectionForm
@@ -14,7 +15,7 @@ from ..models import LessonReflection
 
 @login_required
 @require_POST
-def reflection_save(request: HttpRequest, slug: str) -> HttpResponse:
+def reflection_save(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Saves the answer to a lesson's reflection question, from the lesson page."""
     lesson = get_object_or_404(Lesson.objects.published().select_related("stage"), slug=slug)
     reflection = LessonReflection.objects.filter(user=request.user, lesson=lesson).first()
@@ -46,7 +47,9 @@ def reflection_save(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @owned(LessonReflection)
 @require_http_methods(["GET", "HEAD", "POST"])
-def reflection_edit(request: HttpRequest, reflection: LessonReflection) -> HttpResponse:
+def reflection_edit(
+    request: AuthenticatedHttpRequest, reflection: LessonReflection
+) -> HttpResponse:
     form = ReflectionForm(
         request.POST or None, instance=reflection, question=reflection.lesson.reflection
     )
@@ -64,7 +67,9 @@ def reflection_edit(request: HttpRequest, reflection: LessonReflection) -> HttpR
 @login_required
 @owned(LessonReflection)
 @require_http_methods(["GET", "HEAD", "POST"])
-def reflection_delete(request: HttpRequest, reflection: LessonReflection) -> HttpResponse:
+def reflection_delete(
+    request: AuthenticatedHttpRequest, reflection: LessonReflection
+) -> HttpResponse:
     if request.method == "POST":
         reflection.delete()
         messages.success(request, "The reflection is deleted.")

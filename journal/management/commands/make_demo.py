@@ -148,7 +148,9 @@ class Command(BaseCommand):
             )
         CheckIn.objects.bulk_create(checkins)
 
-        ideas = [(s.text, s.strategy, None) for s in SUGGESTIONS]
+        ideas: list[tuple[str, str, Lesson | None]] = [
+            (s.text, s.strategy, None) for s in SUGGESTIONS
+        ]
         ideas += [(x.try_this_commitment, x.try_this_strategy, x) for x in reached]
         commitments = []
         for day in range(0, DAYS, 2):
