@@ -199,6 +199,15 @@ CACHES = {
 # How long a server process trusts its last look at the course before asking the
 # database again (guides.caching): a content reload shows everywhere within this.
 COURSE_RECHECK_SECONDS = float(os.environ.get("COURSE_RECHECK_SECONDS", "5"))
+# The helpline directory the safety page lists (loaded by `manage.py sync_guides`). A
+# deployment points this at its own file to list its own region's services.
+HELPLINES_FILE = Path(
+    os.environ.get("HELPLINES_FILE") or BASE_DIR / "guides" / "content" / "helplines.yaml"
+)
+if not HELPLINES_FILE.is_absolute():
+    HELPLINES_FILE = BASE_DIR / HELPLINES_FILE
+if not HELPLINES_FILE.is_file():
+    raise ImproperlyConfigured(f"HELPLINES_FILE {HELPLINES_FILE} is not a file.")
 # How long a rendered journal page is kept for the session that asked (journal.page_cache);
 # any change the person makes replaces it sooner. 0 turns this off.
 JOURNAL_PAGE_SECONDS = int(os.environ.get("JOURNAL_PAGE_SECONDS", "60"))
