@@ -13,11 +13,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def safety(request: HttpRequest) -> HttpResponse:
-    return render(request, "site/safety.html")
-
-
-@require_GET
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     try:
