@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
-from .models import Lesson, LessonProgress, Stage
+from .models import Helpline, Lesson, LessonProgress, Stage
 
 # Everything here comes from guides/content through `manage.py sync_guides`; an edit
 # made in the admin would be overwritten by the next load, so these fields are read-only.
@@ -75,6 +75,26 @@ class LessonAdmin(FromFilesAdmin):
     search_fields = ("title", "slug", "summary")
     readonly_fields = FILE_FIELDS
     fields = FILE_FIELDS
+
+
+@admin.register(Helpline)
+class HelplineAdmin(FromFilesAdmin):
+    """The safety page's lines, from HELPLINES_FILE; edit the file, not these rows."""
+
+    list_display = ("name", "region", "topic", "phone", "checked")
+    list_filter = ("topic", "region")
+    readonly_fields = fields = (
+        "topic",
+        "region",
+        "name",
+        "phone",
+        "text",
+        "url",
+        "hours",
+        "note",
+        "checked",
+        "position",
+    )
 
 
 @admin.register(LessonProgress)

@@ -14,9 +14,11 @@ from typing import Any
 import markdown
 import nh3
 import yaml
+from django.conf import settings
 from django.utils.html import strip_tags
 
 from .coverage import is_brief_id
+from .helplines import HelplineDirectory, read_helplines
 from .models import Audience, Strategy
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -92,6 +94,7 @@ class LessonSource:
 class Content:
     stages: list[StageSource]
     lessons: list[LessonSource]
+    helplines: HelplineDirectory
 
 
 def render_markdown(text: str) -> tuple[str, list[dict[str, str]]]:
@@ -340,8 +343,11 @@ def _yaml_problem(error: yaml.YAMLError, line_offset: int = 0) -> str:
     return f"line {mark.line + 1 + line_offset}: {problem}" if mark else problem
 
 
-def read_content(root: Path = CONTENT_DIR) -> Content:
-    """Reads and checks everything; raises ContentError listing every problem found."""
+def read_content(root: Path = CONTENT_DIR, helplines_file: Path | None = None) -> Content:
+    """Reads and checks everything; raises ContentError listing every problem found.
+
+    The helpline directory comes from the HELPLINES_FILE setting unless one is given.
+    """
     stages, problems = read_stages(root)
     known = {stage.slug for stage in stages}
     lessons: list[LessonSource] = []
@@ -359,9 +365,11 @@ def read_content(root: Path = CONTENT_DIR) -> Content:
             except ContentError as error:
                 problems += error.problems
     problems += _check_across_files(lessons)
-    if problems:
+    helplines, helpline_problems = read_helplines(helplines_file or settings.HELPLINES_FILE)
+    problems += helpline_problems
+    if problems or helplines is None:
         raise ContentError(problems)
-    return Content(stages, lessons)
+    return Content(stages, lessons, helplines)
 
 
 def _check_across_files(lessons: list[LessonSource]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Loads the lesson files under guides/content into the database.
+"""Loads the lesson files under guides/content, and the helpline directory, into the database.
 
 The files are the source of truth. Every file is read, rendered and checked before
 anything is written (guides.content), and the writes happen in one transaction, so a bad
@@ -14,7 +14,8 @@ from django.db import transaction
 
 from .caching import forget_course
 from .content import CONTENT_DIR, STAGES_FILE, Content, LessonSource, StageSource, read_content
-from .models import Lesson, Stage
+from .helplines import HelplineDirectory
+from .models import Helpline, HelplineNote, Lesson, Stage
 
 
 @dataclass
@@ -26,6 +27,8 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    helplines: int = 0
+    helplines_changed: bool = False
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -36,6 +39,7 @@ class SyncReport:
             + len(self.created)
             + len(self.updated)
             + len(self.retired)
+            + self.helplines_changed
         )
 
     def summary(self) -> str:
@@ -44,15 +48,19 @@ class SyncReport:
             f"{len(self.stages_unchanged)} unchanged.",
             f"Lessons: {len(self.created)} created, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.retired)} retired.",
+            f"Helplines: {self.helplines} "
+            + ("written." if self.helplines_changed else "unchanged."),
             *self.notes,
             f"{self.changed} changed.",
         ]
         return "\n".join(lines)
 
 
-def sync(root: Path = CONTENT_DIR, *, dry_run: bool = False) -> SyncReport:
+def sync(
+    root: Path = CONTENT_DIR, *, helplines_file: Path | None = None, dry_run: bool = False
+) -> SyncReport:
     """Brings the database in line with the content files; see the module docstring."""
-    return write_content(read_content(root), dry_run=dry_run)
+    return write_content(read_content(root, helplines_file), dry_run=dry_run)
 
 
 def write_content(content: Content, *, dry_run: bool = False) -> SyncReport:
@@ -60,6 +68,7 @@ def write_content(content: Content, *, dry_run: bool = False) -> SyncReport:
     with transaction.atomic():
         stages = _sync_stages(content.stages, report)
         _sync_lessons(content.lessons, stages, report)
+        _sync_helplines(content.helplines, report)
         if dry_run:
             transaction.set_rollback(True)
     forget_course()
@@ -138,6 +147,22 @@ def _sync_lessons(
                 f"Retired: {lesson.slug} (its file {lesson.source_path} is gone); "
                 "reading progress on it is kept."
             )
+
+
+def _sync_helplines(directory: HelplineDirectory, report: SyncReport) -> None:
+    """The directory is small and has no natural key, so it is replaced as a whole, and
+    only when something in it differs."""
+    fields = list(directory.entries[0]) if directory.entries else []
+    stored = list(Helpline.objects.order_by("position").values(*fields))
+    notes = list(HelplineNote.objects.values_list("find_local", flat=True))
+    report.helplines = len(directory.entries)
+    if stored == directory.entries and notes == [directory.find_local]:
+        return
+    Helpline.objects.all().delete()
+    Helpline.objects.bulk_create(Helpline(**values) for values in directory.entries)
+    HelplineNote.objects.all().delete()
+    HelplineNote.objects.create(find_local=directory.find_local)
+    report.helplines_changed = True
 
 
 def _apply(instance: Stage | Lesson, values: dict[str, Any]) -> list[str]:

@@ -188,3 +188,47 @@ class LessonProgress(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.completed_at is not None
+
+
+class HelplineTopic(models.TextChoices):
+    EMERGENCY = "emergency", "Emergency services"
+    ABUSE = "abuse", "Domestic abuse support"
+    CRISIS = "crisis", "Mental-health crisis support"
+    CHANGE = "change", "Help to stop controlling or abusive behaviour"
+
+
+class Helpline(models.Model):
+    """A line on the safety page, loaded from the helpline directory file."""
+
+    topic = models.CharField(max_length=16, choices=HelplineTopic.choices)
+    region = models.CharField(max_length=80)
+    name = models.CharField(max_length=120)
+    phone = models.CharField(max_length=40, blank=True)
+    # Whether and how the service can be reached by text message.
+    text = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=300, blank=True)
+    hours = models.CharField(max_length=160, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    # When the number and address were last checked against the service's own site.
+    checked = models.DateField()
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.region})"
+
+    @property
+    def tel_href(self) -> str:
+        digits = "".join(c for c in self.phone if c.isdigit() or c == "+")
+        return f"tel:{digits}" if digits else ""
+
+
+class HelplineNote(models.Model):
+    """The directory's advice on finding a local service: one row, from the same file."""
+
+    find_local = models.TextField()
+
+    def __str__(self) -> str:
+        return "How to find a local service"

@@ -250,6 +250,15 @@ else:
 # How long a server process trusts its last look at the course before asking the
 # database again (guides.caching): a content reload shows everywhere within this.
 COURSE_RECHECK_SECONDS = env_float("COURSE_RECHECK_SECONDS", 5)
+# The helpline directory the safety page lists (loaded by `manage.py sync_guides`). A
+# deployment points this at its own file to list its own region's services.
+HELPLINES_FILE = Path(
+    os.environ.get("HELPLINES_FILE") or BASE_DIR / "guides" / "content" / "helplines.yaml"
+)
+if not HELPLINES_FILE.is_absolute():
+    HELPLINES_FILE = BASE_DIR / HELPLINES_FILE
+if not HELPLINES_FILE.is_file():
+    raise ImproperlyConfigured(f"HELPLINES_FILE {HELPLINES_FILE} is not a file.")
 
 # Sessions: short idle timeout, refreshed on activity; see trustrepair.middleware.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60

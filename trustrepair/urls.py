@@ -6,7 +6,7 @@ from . import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("safety/", views.safety, name="safety"),
+    path("", include("guides.safety_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("exit/", views.quick_exit, name="quick_exit"),
     path("accounts/", accounts.account, name="account"),

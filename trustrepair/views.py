@@ -13,11 +13,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def safety(request: HttpRequest) -> HttpResponse:
-    return render(request, "site/safety.html")
-
-
-@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     try:

@@ -6,7 +6,7 @@ from guides.loader import write_content
 
 @pytest.fixture(scope="session")
 def real_content() -> Content:
-    # Reading and rendering the 19 files is the slow part (~0.3 s): once per session.
+    # Reading and rendering the lesson files is the slow part (~0.4 s): once per session.
     return read_content()
 
 

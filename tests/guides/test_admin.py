@@ -16,7 +16,7 @@ def admin(db) -> Client:
     return client
 
 
-@pytest.mark.parametrize("model", ["stage", "lesson", "lessonprogress"])
+@pytest.mark.parametrize("model", ["stage", "lesson", "lessonprogress", "helpline"])
 def test_the_admin_lists_load(admin: Client, lessons, user, model: str):
     complete(user, "what-trust-is")
 

@@ -359,7 +359,7 @@ def test_the_command_names_the_broken_file_and_changes_nothing(content_dir: Path
 
 
 def test_the_real_lessons_load_and_a_second_load_changes_nothing(lessons):
-    assert Lesson.objects.published().count() == 19
+    assert Lesson.objects.published().count() == len(lessons.lessons) == 27
     assert list(Stage.objects.values_list("slug", flat=True)) == [
         "roots-of-distrust",
         "overcoming-distrust",
@@ -369,4 +369,5 @@ def test_the_real_lessons_load_and_a_second_load_changes_nothing(lessons):
     report = sync()
 
     assert report.changed == 0
-    assert len(report.unchanged) == 19
+    assert len(report.unchanged) == 27
+    assert not report.helplines_changed

@@ -74,7 +74,7 @@ def test_a_signed_in_reader_sees_progress_per_stage_and_where_to_continue(
 
     html = owner_client.get(reverse("guides:index")).content.decode()
 
-    assert progress_values(html) == [("6", "2"), ("8", "0"), ("5", "0")]
+    assert progress_values(html) == [("8", "2"), ("12", "0"), ("7", "0")]
     resume = re.search(r'class="resume__link" href="([^"]+)"', html).group(1)
     assert resume == lesson_url("insecurity-and-misreadings")
     assert "Continue where you left off" in html
@@ -106,7 +106,7 @@ def test_someone_elses_progress_never_shows(stranger_client: Client, user, lesso
     html = stranger_client.get(reverse("guides:index")).content.decode()
 
     assert "Finished" not in html
-    assert progress_values(html)[0] == ("6", "0")
+    assert progress_values(html)[0] == ("8", "0")
 
 
 # Stage pages
@@ -129,7 +129,7 @@ def test_a_stage_page_shows_progress_and_where_to_carry_on(owner_client: Client,
 
     html = owner_client.get(reverse("guides:stage", args=["roots-of-distrust"])).content.decode()
 
-    assert progress_values(html) == [("6", "1")]
+    assert progress_values(html) == [("8", "1")]
     assert "Continue this stage" in html
     assert "Finished" in html
     assert "Started" in html
@@ -300,7 +300,7 @@ def test_marking_complete_without_javascript_redirects_back_to_the_lesson(
     assert LessonProgress.objects.get(user=user).completed_at is not None
     html = owner_client.get(lesson_url("old-hurts")).content.decode()
     assert "Mark as not finished" in html
-    assert ("6", "1") in progress_values(html)
+    assert ("8", "1") in progress_values(html)
 
 
 def test_marking_complete_with_htmx_swaps_the_button_and_the_progress_bar(
@@ -315,7 +315,7 @@ def test_marking_complete_with_htmx_swaps_the_button_and_the_progress_bar(
     assert "<html" not in html
     assert 'id="completion-button"' in html
     assert "Mark as not finished" in html
-    assert progress_values(html) == [("6", "2")]
+    assert progress_values(html) == [("8", "2")]
     assert f'hx-post="{complete_url("old-hurts", done=False)}"' in html
     assert f'action="{complete_url("old-hurts", done=False)}"' in html
 
@@ -327,7 +327,7 @@ def test_completion_can_be_undone(owner_client: Client, user, lessons):
 
     html = response.content.decode()
     assert "Mark as complete" in html
-    assert progress_values(html) == [("6", "0")]
+    assert progress_values(html) == [("8", "0")]
     assert LessonProgress.objects.get(user=user).completed_at is None
 
 
@@ -342,7 +342,7 @@ def test_completing_only_ever_touches_your_own_progress(
     assert LessonProgress.objects.get(user=stranger).completed_at is None
     html = stranger_client.get(lesson_url("old-hurts")).content.decode()
     assert "Mark as complete" in html
-    assert progress_values(html) == [("6", "0")]
+    assert progress_values(html) == [("8", "0")]
 
 
 def test_marking_complete_is_post_only(owner_client: Client, lessons):

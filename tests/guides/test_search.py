@@ -15,11 +15,11 @@ def search(client: Client, query: str, **extra) -> str:
 
 
 def test_a_word_in_the_body_finds_its_lesson_with_the_passage_marked(client: Client, lessons):
-    html = search(client, "pottery")
+    html = search(client, "kennels")
 
     assert "1 lesson matches" in html
     assert Lesson.objects.get(slug="what-trust-is").get_absolute_url() in html
-    assert "<mark>pottery</mark>" in html.lower()
+    assert "<mark>kennels</mark>" in html.lower()
 
 
 def test_a_word_in_a_title_finds_its_lesson(lessons):
@@ -29,8 +29,8 @@ def test_a_word_in_a_title_finds_its_lesson(lessons):
 
 
 def test_every_word_must_match(lessons):
-    assert [r.lesson.slug for r in search_lessons("pottery studio")] == ["what-trust-is"]
-    assert search_lessons("pottery xylophone") == []
+    assert [r.lesson.slug for r in search_lessons("kennels shelter")] == ["what-trust-is"]
+    assert search_lessons("kennels xylophone") == []
 
 
 def test_results_list_many_lessons_in_a_sensible_order(lessons):
@@ -43,7 +43,7 @@ def test_results_list_many_lessons_in_a_sensible_order(lessons):
 def test_retired_lessons_are_not_found(lessons):
     Lesson.objects.filter(slug="what-trust-is").update(retired=True)
 
-    assert search_lessons("pottery") == []
+    assert search_lessons("kennels") == []
 
 
 def test_nothing_found_says_so_kindly(client: Client, lessons):
@@ -84,7 +84,7 @@ def test_a_long_text_is_cut_around_the_match_at_word_boundaries():
 
 
 def test_htmx_gets_only_the_results(client: Client, lessons):
-    response = client.get(reverse("guides:search"), {"q": "pottery"}, **HTMX)
+    response = client.get(reverse("guides:search"), {"q": "kennels"}, **HTMX)
 
     html = response.content.decode()
     assert "<html" not in html
@@ -108,7 +108,7 @@ def test_postgresql_matches_other_forms_of_a_word(lessons):
 
 def test_a_fragment_of_a_word_still_finds_something(lessons):
     # PostgreSQL's full-text search matches whole words only; the fallback catches these.
-    assert [r.lesson.slug for r in search_lessons("potter")] == ["what-trust-is"]
+    assert [r.lesson.slug for r in search_lessons("kenne")] == ["what-trust-is"]
 
 
 def test_a_heading_does_not_run_on_into_the_paragraph_after_it():
