@@ -23,7 +23,9 @@ import gzip
 import hashlib
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from time import monotonic
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,7 +45,8 @@ def site_version() -> str:
     """Changes whenever a deploy could change how a lesson page looks: templates,
     static asset addresses, site settings."""
     digest = hashlib.sha256()
-    for template_dir in settings.TEMPLATES[0]["DIRS"]:
+    template_dirs = cast(list[Path], settings.TEMPLATES[0]["DIRS"])
+    for template_dir in template_dirs:
         for path in sorted(p for p in template_dir.rglob("*") if p.is_file()):
             digest.update(path.read_bytes())
     for asset in ("css/app.css", "js/app.js", "django_htmx/htmx-2.min.js"):

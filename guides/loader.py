@@ -92,11 +92,12 @@ def _sync_stages(sources: list[StageSource], report: SyncReport) -> dict[str, St
     stages = {}
     for source in sources:
         values = {"title": source.title, "position": source.position, "summary": source.summary}
-        stage = existing.get(source.slug)
-        if stage is None:
+        found = existing.get(source.slug)
+        if found is None:
             stage = Stage.objects.create(slug=source.slug, **values)
             report.stages_created.append(source.slug)
         else:
+            stage = found
             changed = _apply(stage, values)
             if changed:
                 stage.save(update_fields=changed)

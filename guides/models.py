@@ -1,8 +1,15 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, JSONField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from trustrepair.models import User
 
 
 class Audience(models.TextChoices):
@@ -63,7 +70,7 @@ class LessonQuerySet(models.QuerySet["Lesson"]):
             previous_lesson=_neighbour(after=False), next_lesson=_neighbour(after=True)
         )
 
-    def with_stage_counts(self, user: models.Model | None) -> "LessonQuerySet":
+    def with_stage_counts(self, user: "User | AnonymousUser | None") -> "LessonQuerySet":
         """Adds stage_total (published lessons in the lesson's stage) and stage_done
         (how many of them this user completed; 0 for an anonymous reader)."""
         total = (

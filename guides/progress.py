@@ -1,14 +1,29 @@
 """Reading progress: plain functions the views (and the journal) call."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict, cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connections, router
-from django.db.models import DateTimeField, F, FilteredRelation, Q, Value
+from django.db.models import DateTimeField, F, Field, FilteredRelation, Q, Value
 from django.utils import timezone
 
 from trustrepair.models import User
 
 from .models import BODY_FIELDS, Lesson, LessonProgress, Stage
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ReaderProgress(TypedDict):
+    completed_at: datetime | None
+    last_viewed_at: datetime | None
+
+
+# A lesson with its reader's progress, as course_lessons() returns it.
+type ReadLesson = "WithAnnotations[Lesson, ReaderProgress]"
 
 # One statement that creates the progress row or updates the existing one, and returns
 # the row as stored. PostgreSQL and SQLite (3.35+) both speak this dialect. It keeps
@@ -27,16 +42,20 @@ def _upsert(user: User, lesson: Lesson, *, on_conflict: str, completed: bool) ->
     meta = LessonProgress._meta
     using = router.db_for_write(LessonProgress)
     qn = connections[using].ops.quote_name
+
+    def column(name: str) -> str:
+        return qn(cast(str, cast(Field, meta.get_field(name)).column))
+
     names = {
         "table": qn(meta.db_table),
-        "user": qn(meta.get_field("user").column),
-        "lesson": qn(meta.get_field("lesson").column),
-        "started": qn(meta.get_field("started_at").column),
-        "viewed": qn(meta.get_field("last_viewed_at").column),
-        "completed": qn(meta.get_field("completed_at").column),
+        "user": column("user"),
+        "lesson": column("lesson"),
+        "started": column("started_at"),
+        "viewed": column("last_viewed_at"),
+        "completed": column("completed_at"),
     }
     names["update"] = on_conflict.format(**names)
-    names["columns"] = ", ".join(qn(f.column) for f in meta.concrete_fields)
+    names["columns"] = ", ".join(qn(cast(str, f.column)) for f in meta.concrete_fields)
     now = timezone.now()
     sql = _UPSERT.format(**names)
     params = [user.pk, lesson.pk, now, now, now if completed else None]
@@ -64,7 +83,7 @@ def mark_incomplete(user: User, lesson: Lesson) -> None:
 LINK_FIELDS = ("slug", "title", "summary", "reading_minutes", "stage__slug", "stage__title")
 
 
-def course_lessons(user: User | None) -> list[Lesson]:
+def course_lessons(user: User | AnonymousUser | None) -> list[ReadLesson]:
     """Every published lesson in course order, with this reader's completed_at and
     last_viewed_at (None when not done, not opened, or nobody is signed in).
 
@@ -87,11 +106,11 @@ def course_lessons(user: User | None) -> list[Lesson]:
     return list(lessons)
 
 
-def first_unfinished(lessons: list[Lesson]) -> Lesson | None:
+def first_unfinished(lessons: list[ReadLesson]) -> ReadLesson | None:
     return next((lesson for lesson in lessons if lesson.completed_at is None), None)
 
 
-def resume_point(lessons: list[Lesson]) -> Lesson | None:
+def resume_point(lessons: list[ReadLesson]) -> ReadLesson | None:
     """The latest lesson opened and not finished; else the first one not finished."""
     opened = [
         lesson
@@ -99,7 +118,7 @@ def resume_point(lessons: list[Lesson]) -> Lesson | None:
         if lesson.completed_at is None and lesson.last_viewed_at is not None
     ]
     if opened:
-        return max(opened, key=lambda lesson: lesson.last_viewed_at)
+        return max(opened, key=lambda lesson: cast(datetime, lesson.last_viewed_at))
     return first_unfinished(lessons)
 
 
@@ -129,7 +148,7 @@ def current_lesson_for(user: User) -> Lesson | None:
 @dataclass
 class StageOutline:
     stage: Stage
-    lessons: list[Lesson]
+    lessons: list[ReadLesson]
 
     @property
     def total(self) -> int:
@@ -149,11 +168,11 @@ class StageOutline:
         return any(lesson.last_viewed_at is not None for lesson in self.lessons)
 
     @property
-    def next_lesson(self) -> Lesson | None:
+    def next_lesson(self) -> ReadLesson | None:
         return first_unfinished(self.lessons)
 
 
-def outline(lessons: list[Lesson]) -> list[StageOutline]:
+def outline(lessons: list[ReadLesson]) -> list[StageOutline]:
     """Groups course_lessons() by stage, in course order."""
     stages: dict[int, StageOutline] = {}
     for lesson in lessons:

@@ -1,12 +1,13 @@
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from trustrepair.http import HtmxHttpRequest
 from trustrepair.models import User
 
 from .caching import SharedLessonPage, shareable
@@ -23,7 +24,7 @@ from .search import MAX_QUERY_LENGTH, clean_query, search_lessons
 
 
 @require_safe
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: HtmxHttpRequest) -> HttpResponse:
     lessons = course_lessons(request.user)
     opened = any(lesson.last_viewed_at is not None for lesson in lessons)
     context = {
@@ -36,7 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def stage(request: HttpRequest, stage_slug: str) -> HttpResponse:
+def stage(request: HtmxHttpRequest, stage_slug: str) -> HttpResponse:
     stages = outline(course_lessons(request.user))
     for number, row in enumerate(stages):
         if row.stage.slug == stage_slug:
@@ -65,7 +66,7 @@ def lesson_page_or_404(stage_slug: str, lesson_slug: str, user: User | Anonymous
 
 
 @require_safe
-def lesson(request: HttpRequest, stage_slug: str, lesson_slug: str) -> HttpResponse:
+def lesson(request: HtmxHttpRequest, stage_slug: str, lesson_slug: str) -> HttpResponse:
     shared = SharedLessonPage(request, stage_slug, lesson_slug) if shareable(request) else None
     if shared is not None and shared.known and (cached := shared.cached_response()):
         return cached
@@ -73,8 +74,8 @@ def lesson(request: HttpRequest, stage_slug: str, lesson_slug: str) -> HttpRespo
         lesson = lesson_page_or_404(stage_slug, lesson_slug, request.user)
     except Http404:
         # A lesson that moved to another stage keeps working at its old address.
-        moved = Lesson.objects.published().select_related("stage").filter(slug=lesson_slug)
-        if moved := moved.first():
+        moved = Lesson.objects.published().select_related("stage").filter(slug=lesson_slug).first()
+        if moved is not None:
             return redirect(moved)
         raise
 
@@ -87,7 +88,7 @@ def lesson(request: HttpRequest, stage_slug: str, lesson_slug: str) -> HttpRespo
 
 
 def _completion(
-    request: HttpRequest, stage_slug: str, lesson_slug: str, *, done: bool
+    request: HtmxHttpRequest, stage_slug: str, lesson_slug: str, *, done: bool
 ) -> HttpResponse:
     if not request.user.is_authenticated:
         # A session that timed out while the page was open: htmx must leave the page
@@ -110,17 +111,17 @@ def _completion(
 
 
 @require_POST
-def complete(request: HttpRequest, stage_slug: str, lesson_slug: str) -> HttpResponse:
+def complete(request: HtmxHttpRequest, stage_slug: str, lesson_slug: str) -> HttpResponse:
     return _completion(request, stage_slug, lesson_slug, done=True)
 
 
 @require_POST
-def incomplete(request: HttpRequest, stage_slug: str, lesson_slug: str) -> HttpResponse:
+def incomplete(request: HtmxHttpRequest, stage_slug: str, lesson_slug: str) -> HttpResponse:
     return _completion(request, stage_slug, lesson_slug, done=False)
 
 
 @require_safe
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: HtmxHttpRequest) -> HttpResponse:
     query = clean_query(request.GET.get("q", ""))
     context = {
         "query": query,
