@@ -3,11 +3,11 @@ import time
 import pytest
 from django.test import Client
 from django.urls import reverse
+
 from tests.helpers import (
     PASSWORD,
     current_code,
     end_the_pause,
-    make_user,
     reauthenticated_client,
 )
 from tests.helpers import user_with_two_factor as _user_with_two_factor

@@ -33,6 +33,13 @@ SECRET_FIELDS = {
     "revision",
     "code_hash",
     "attempt",
+    # An authenticator's clock bookkeeping.
+    "step",
+    "t0",
+    "digits",
+    "tolerance",
+    "drift",
+    "last_t",
 }
 # What is kept of each sign-in record (django-axes); the session hash and form data are not.
 ACCESS_RECORD_FIELDS = {
