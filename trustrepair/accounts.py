@@ -73,12 +73,22 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form})
 
 
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): plain words and how long to wait."""
+    wait = twofactor.readable_wait(settings.AXES_COOLOFF_TIME.total_seconds())
+    return render(request, "registration/locked_out.html", {"wait": wait}, status=429)
+
+
 def _signed_in(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
     """After every step of sign-in: tell of wrong codes since, and trust this browser."""
-    for moment in twofactor.take_notices(user):
+    moments = twofactor.take_notices(user)
+    if moments:
+        when = moments[0] if len(moments) == 1 else ", ".join(moments[:-1]) + " and " + moments[-1]
         messages.warning(
             request,
-            f"Someone entered your password correctly and then a wrong code, on {moment}. "
+            f"Someone entered your password correctly and then a wrong code, on {when}. "
             "If that was not you, change your password now.",
         )
     response = redirect(next_url)

@@ -166,7 +166,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # the owner signing in at home would hand a guesser on the same network fresh tries.
 # The owner's own browser is exempt anyway, through its device cookie.
 AXES_RESET_ON_SUCCESS = False
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "trustrepair.accounts.locked_out"
 AXES_VERBOSE = False
 # A browser that signed in to an account before is not locked out of it by someone
 # else's guesses (OWASP's device cookies; trustrepair.device_cookie).

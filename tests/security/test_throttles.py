@@ -255,3 +255,20 @@ def test_the_rate_limit_helper_counts_per_scope_and_key():
     assert limits.hit("other", "a", 3, 60)
     limits.clear("test", "a")
     assert limits.hit("test", "a", 3, 60)
+
+
+def test_the_admins_password_change_is_the_sites_throttled_one():
+    make_user("sky", is_staff=True, is_superuser=True)
+    client = Client()
+    sign_in(client)
+    response = client.get(reverse("admin:password_change"))
+    assert response["Location"] == reverse("password_change")
+
+
+def test_the_lockout_says_plainly_how_long_sign_in_is_paused(settings):
+    make_user("sky")
+    client = Client()
+    fail_sign_ins(client, settings.AXES_FAILURE_LIMIT)
+    text = sign_in(client).content.decode()
+    assert "paused for 15 minutes" in text
+    assert "PT15M" not in text
