@@ -60,7 +60,7 @@ def _nonce_for(request: HttpRequest, username: str | None) -> str | None:
 
 def trusted_for(request: HttpRequest, username: str | None) -> bool:
     nonce = _nonce_for(request, username)
-    return nonce is not None and (limits.count(SCOPE, nonce) < settings.AXES_FAILURE_LIMIT)
+    return nonce is not None and limits.count(SCOPE, nonce) < settings.AXES_FAILURE_LIMIT
 
 
 def note_failure(request: HttpRequest, username: str | None) -> None:
