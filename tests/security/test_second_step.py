@@ -368,3 +368,26 @@ def test_a_wrong_code_notice_is_kept_no_longer_than_the_access_records(user):
     )
     call_command("purge_access_records", verbosity=0)
     assert not WrongCodeNotice.objects.filter(user=user).exists()
+
+
+def test_several_wrong_code_attempts_are_told_in_one_message():
+    user, device, codes = user_with_two_factor()
+    for _ in range(2):
+        partner = Client()
+        password_step(partner)
+        code_step(partner, wrong_code(device))
+        end_the_pause(user)
+    owner = Client()
+    password_step(owner)
+    response = code_step(owner, codes[0], next="/accounts/")
+    page = owner.get(response["Location"]).content.decode()
+    assert page.count("Someone entered your password correctly") == 1
+    assert " and " in page.split("then a wrong code, on", 1)[1].split(".", 1)[0]
+
+
+def test_a_recovery_code_passes_the_second_step_for_the_admin_too():
+    _, _, codes = user_with_two_factor("sky", is_staff=True, is_superuser=True)
+    client = Client()
+    password_step(client)
+    code_step(client, codes[0])
+    assert client.get("/admin/").status_code == 200
