@@ -3,26 +3,20 @@ import time
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.helpers import PASSWORD, make_user, reauthenticated_client
+from tests.helpers import (
+    PASSWORD,
+    current_code,
+    end_the_pause,
+    reauthenticated_client,
+)
+from tests.helpers import user_with_two_factor as _user_with_two_factor
 from trustrepair import twofactor
-
-
-def current_code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+from trustrepair.models import AuthenticatorDevice
 
 
 def user_with_two_factor(username: str = "sky") -> tuple:
-    user = make_user(username)
-    device = twofactor.pending_device(user)
-    codes = twofactor.confirm_device(device, current_code(device))
-    device.refresh_from_db()
-    # A TOTP code is accepted once; step past it so tests can sign in again.
-    device.last_t = -1
-    device.save()
-    return user, device, codes
+    return _user_with_two_factor(username)
 
 
 @pytest.mark.django_db
@@ -39,7 +33,7 @@ def test_setup_shows_a_server_rendered_qr_code_and_confirms_with_a_code(user):
     text = page.content.decode()
     assert "<svg" in text
     assert "style=" not in text
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=False)
     response = client.post(reverse("two_factor_setup"), {"code": current_code(device)})
     assert response.status_code == 200
     assert len(response.context["codes"]) == twofactor.RECOVERY_CODE_COUNT
@@ -86,9 +80,10 @@ def test_a_recovery_code_works_once(client):
 
 @pytest.mark.django_db
 def test_too_many_wrong_codes_start_the_login_over(client):
-    user_with_two_factor()
+    user, _, _ = user_with_two_factor()
     client.post(reverse("login"), {"username": "sky", "password": PASSWORD})
     for _ in range(twofactor.MAX_TRIES):
+        end_the_pause(user)
         response = client.post(reverse("login_verify"), {"code": "123456"})
     assert response["Location"] == reverse("login")
     assert client.get(reverse("login_verify"))["Location"] == reverse("login")

@@ -1,81 +1,46 @@
-"""Account pages: sign-up, sign-in (with optional two-factor), settings, sessions."""
+"""Account pages: sign-up, sign-in (with optional two-step), settings, sessions, data."""
 
 import json
-import time
-from collections.abc import Callable
-from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import data_rights, sessions, twofactor
+from . import data_rights, device_cookie, limits, sessions, twofactor
+from .addresses import client_address
 from .forms import AccountSettingsForm, SignUpForm
 from .models import User
+from .reauth import (
+    ConfirmPasswordForm,
+    ThrottledPasswordChangeForm,
+    confirm_password_now,
+    recent_password_required,
+)
 
-View = Callable[..., HttpResponse]
+__all__ = ["confirm_password_now", "recent_password_required"]
 
-REAUTHENTICATED_AT = "reauthenticated_at"
-RECENT_PASSWORD_SECONDS = 10 * 60
-
-
-class ConfirmPasswordForm(forms.Form):
-    password = forms.CharField(
-        label="Your password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, user: User, *args: object, **kwargs: object) -> None:
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That password is not right. Please try again.")
-        return password
-
-
-def confirm_password_now(request: HttpRequest) -> None:
-    request.session[REAUTHENTICATED_AT] = int(time.time())
-
-
-def password_recently_confirmed(request: HttpRequest) -> bool:
-    confirmed = request.session.get(REAUTHENTICATED_AT, 0)
-    return time.time() - confirmed < RECENT_PASSWORD_SECONDS
-
-
-def recent_password_required(view: View) -> View:
-    """Asks for the password again unless it was given in the last few minutes.
-
-    Someone else may have picked up a device that is still signed in; sharing,
-    exporting and deleting are worth a second check.
-    """
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not password_recently_confirmed(request):
-            query = urlencode({"next": request.get_full_path()})
-            response = redirect(f"{reverse('confirm_password')}?{query}")
-            if request.htmx:
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = f"{reverse('confirm_password')}?{query}"
-            return response
-        return view(request, *args, **kwargs)
-
-    return wrapped
+HOUR = 3600
+SIGNUP_LIMITED = (
+    "Too many new accounts were made from this network in the last hour. "
+    "Please try again later; what you typed is kept below."
+)
+RESET_LIMITED = (
+    "Too many password-reset emails were asked for from this network in the last hour. "
+    "Please try again later."
+)
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
@@ -94,13 +59,41 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not limits.hit("signup", client_address(request), settings.SIGNUP_LIMIT_PER_HOUR, HOUR):
+            form.add_error(None, SIGNUP_LIMITED)
+            return render(request, "registration/signup.html", {"form": form}, status=429)
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request, "Welcome. Your account is ready, and everything you write is private to you."
         )
-        return redirect("guides:index")
+        response = redirect("guides:index")
+        device_cookie.remember(request, response, user.get_username())
+        return response
     return render(request, "registration/signup.html", {"form": form})
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): plain words and how long to wait."""
+    wait = twofactor.readable_wait(settings.AXES_COOLOFF_TIME.total_seconds())
+    return render(request, "registration/locked_out.html", {"wait": wait}, status=429)
+
+
+def _signed_in(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    """After every step of sign-in: tell of wrong codes since, and trust this browser."""
+    moments = twofactor.take_notices(user)
+    if moments:
+        when = moments[0] if len(moments) == 1 else ", ".join(moments[:-1]) + " and " + moments[-1]
+        messages.warning(
+            request,
+            f"Someone entered your password correctly and then a wrong code, on {when}. "
+            "If that was not you, change your password now.",
+        )
+    response = redirect(next_url)
+    device_cookie.remember(request, response, user.get_username())
+    return response
 
 
 @sensitive_post_parameters("password")
@@ -110,13 +103,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = AuthenticationForm(request, data=request.POST or None)
     next_url = safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
-    if request.method == "POST" and form.is_valid():
-        user = form.get_user()
-        if twofactor.has_two_factor(user):
-            twofactor.start_pending_login(request, user)
-            return redirect(f"{reverse('login_verify')}?{urlencode({'next': next_url})}")
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(next_url)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.get_user()
+            if twofactor.has_two_factor(user):
+                twofactor.start_pending_login(request, user)
+                return redirect(f"{reverse('login_verify')}?{urlencode({'next': next_url})}")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return _signed_in(request, user, next_url)
+        device_cookie.note_failure(request, request.POST.get("username"))
     return render(request, "registration/login.html", {"form": form, "next": next_url})
 
 
@@ -131,9 +126,19 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     form = twofactor.CodeForm(request.POST or None)
     next_url = safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
     if request.method == "POST" and form.is_valid():
-        if twofactor.verify_code(user, form.cleaned_data["code"]):
-            twofactor.finish_login(request, user)
-            return redirect(next_url)
+        code = form.cleaned_data["code"]
+        until = twofactor.paused_until(user, code)
+        if until is not None:
+            # The code is not even checked: calling it wrong would be untrue.
+            form.add_error("code", twofactor.pause_message(user, until))
+            return render(
+                request, "registration/login_verify.html", {"form": form, "next": next_url}
+            )
+        device = twofactor.verify_code(user, code)
+        if device is not None:
+            twofactor.finish_login(request, user, device)
+            return _signed_in(request, user, next_url)
+        twofactor.record_wrong_code(request, user)
         tries = request.session.get(twofactor.PENDING_TRIES, 0) + 1
         request.session[twofactor.PENDING_TRIES] = tries
         if tries >= twofactor.MAX_TRIES:
@@ -164,7 +169,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm_password(request: HttpRequest) -> HttpResponse:
-    form = ConfirmPasswordForm(request.user, request.POST or None)
+    form = ConfirmPasswordForm(request, request.POST or None)
     next_url = safe_next(request, reverse("account"))
     if request.method == "POST" and form.is_valid():
         confirm_password_now(request)
@@ -198,13 +203,25 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if twofactor.has_two_factor(request.user):
         return redirect("account")
-    device = twofactor.pending_device(request.user)
-    form = twofactor.CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        codes = twofactor.confirm_device(device, form.cleaned_data["code"])
-        if codes is not None:
-            return render(request, "account/recovery_codes.html", {"codes": codes, "new": True})
-        form.add_error("code", "That code did not match. Check the time on your phone and retry.")
+    device = twofactor.setup_device(request) if request.method == "POST" else None
+    if request.method == "POST" and device is None:
+        messages.info(request, "Setup started again with a new key: scan this one instead.")
+    if device is None:
+        device = twofactor.start_setup(request)
+        form = twofactor.SetupForm()
+    else:
+        form = twofactor.SetupForm(request.POST)
+        if form.is_valid():
+            codes = twofactor.confirm_setup(request, device, form.cleaned_data["code"])
+            if codes is not None:
+                ended = 0
+                if form.cleaned_data["end_other_sessions"]:
+                    ended = sessions.end_other_sessions(request)
+                context = {"codes": codes, "new": True, "ended": ended}
+                return render(request, "account/recovery_codes.html", context)
+            form.add_error(
+                "code", "That code did not match. Check the time on your phone and retry."
+            )
     context = {
         "form": form,
         "qr_svg": twofactor.qr_svg(device),
@@ -241,10 +258,11 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @recent_password_required
-@require_safe
+@require_POST
 def export_download(request: HttpRequest) -> HttpResponse:
+    # A POST with its CSRF token: another site cannot make the browser save the journal.
     stamp = timezone.localdate().isoformat()
-    if request.GET.get("format") == "json":
+    if request.POST.get("format") == "json":
         body = json.dumps(data_rights.export_data(request.user), indent=2, ensure_ascii=False)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="notebook-{stamp}.json"'
@@ -273,10 +291,33 @@ class DeleteAccountForm(ConfirmPasswordForm):
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.user, request.POST or None)
+    form = DeleteAccountForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data_rights.delete_account(request.user)
         logout(request)
         messages.success(request, "Your account and everything in it have been deleted.")
         return redirect("home")
     return render(request, "account/delete.html", {"form": form})
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; a wrong old password counts in the sign-in throttle."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, limited per client address so nobody floods an inbox."""
+
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        address = client_address(self.request)
+        if not limits.hit("password-reset", address, settings.PASSWORD_RESET_LIMIT_PER_HOUR, HOUR):
+            form.add_error(None, RESET_LIMITED)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)

@@ -31,9 +31,32 @@ SECRET_FIELDS = {
     "session_data",
     "throttling_failure_timestamp",
     "throttling_failure_count",
+    "code_hash",
+    "attempt",
+    # An authenticator's clock bookkeeping.
+    "step",
+    "t0",
+    "digits",
+    "tolerance",
+    "drift",
+    "last_t",
 }
-# Models that are machinery, not the person's data.
-SKIPPED_MODELS = {"admin.logentry"}
+# What is kept of each sign-in record (django-axes); the session hash and form data are not.
+ACCESS_RECORD_FIELDS = {
+    "axes.accesslog": ("attempt_time", "logout_time", "ip_address", "user_agent"),
+    "axes.accessfailurelog": ("attempt_time", "ip_address", "user_agent", "locked_out"),
+    "axes.accessattempt": ("attempt_time", "ip_address", "user_agent", "failures_since_start"),
+}
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Models that are machinery, not the person's data. django-otp's plugin tables are kept
+# empty (second-step devices live in trustrepair; the user's rows cascade anyway).
+SKIPPED_MODELS = {
+    "admin.logentry",
+    "otp_totp.totpdevice",
+    "otp_static.staticdevice",
+    "otp_static.statictoken",
+}
 
 
 def _user_path(model: type[models.Model], depth: int = 2) -> str | None:
@@ -103,10 +126,26 @@ def _ranges(model: type[models.Model]) -> dict[str, list[int]]:
     return ranges
 
 
+def access_records(user: User) -> dict[str, list[dict]]:
+    """The person's own sign-in records kept by django-axes (by username: they have no user key)."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    records = {}
+    for model in (AccessLog, AccessFailureLog, AccessAttempt):
+        fields = ACCESS_RECORD_FIELDS[model._meta.label_lower]
+        rows = model.objects.filter(username=user.get_username()).order_by("attempt_time")
+        records[model._meta.label_lower] = [
+            {name: _plain(value) for name, value in zip(fields, values, strict=True)}
+            for values in rows.values_list(*fields)
+        ]
+    return records
+
+
 def export_data(user: User) -> dict:
     account = _row(user)
     rows = list(owned_rows(user))
     data = {model._meta.label_lower: [_row(obj) for obj in queryset] for model, queryset in rows}
+    data.update(access_records(user))
     scales = {
         f"{model._meta.label_lower}.{name}": bounds
         for model, _queryset in rows
@@ -118,6 +157,15 @@ def export_data(user: User) -> dict:
         "rating_scales": scales,
         "data": data,
     }
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, made plain text with a leading '."""
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def export_zip(user: User) -> bytes:
@@ -133,9 +181,8 @@ def export_zip(user: User) -> bytes:
             writer = csv.DictWriter(text, fieldnames=list(rows[0]))
             writer.writeheader()
             for row in rows:
-                writer.writerow(
-                    {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in row.items()}
-                )
+                # Everything here was typed by someone (a partner's reply too): never a formula.
+                writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
             archive.writestr(f"{label}.csv", text.getvalue())
     return buffer.getvalue()
 

@@ -16,8 +16,11 @@ from .sessions import SEEN_AT, SIGNED_IN_AT, note_sign_in
 
 log = logging.getLogger("trustrepair.requests")
 
-# Share links carry a secret token in the path; it must never reach a log line.
+# Share links and password-reset links carry a secret in the path; it must never reach a
+# log line. A reset link is /accounts/reset/<uidb64>/<token>/ (and, once opened,
+# /accounts/reset/<uidb64>/set-password/): both parts are masked.
 _TOKEN_IN_PATH = re.compile(r"^/s/[^/]+")
+_RESET_IN_PATH = re.compile(r"^/accounts/reset/[^/]+/[^/]+/")
 
 # Pages that show private words: never cache them, so Back after logout shows nothing.
 PRIVATE_PREFIXES = ("/journal/", "/accounts/", "/s/", "/admin/")
@@ -26,7 +29,49 @@ SEEN_REFRESH_SECONDS = 60
 
 
 def masked_path(path: str) -> str:
-    return _TOKEN_IN_PATH.sub("/s/<token>", path)
+    path = _TOKEN_IN_PATH.sub("/s/<token>", path)
+    return _RESET_IN_PATH.sub("/accounts/reset/<uid>/<token>/", path)
+
+
+# Browser features no page here needs, off for every page and anything it might embed.
+# (clipboard-write stays: the recovery-codes page has a Copy button.)
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    """Adds Permissions-Policy to every response, cached pages and static files included."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
 
 
 class RequestLogMiddleware:

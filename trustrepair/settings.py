@@ -88,7 +88,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, on a site that has no sign-in of its own (trustrepair.admin_site).
+    "trustrepair.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.messages",
@@ -97,6 +98,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_otp",
+    # Second-factor devices live in trustrepair (encrypted keys, hashed recovery codes).
+    # django-otp's own plugins stay installed only so the migration that moved their
+    # rows keeps its history; their tables are empty and their admin is unregistered.
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "trustrepair",
@@ -108,6 +112,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "trustrepair.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "trustrepair.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -184,17 +189,45 @@ AUTHENTICATION_BACKENDS = [
 ]
 # What an authenticator app shows next to the code: neutral on purpose.
 OTP_TOTP_ISSUER = "Notebook"
+# django-otp's growing pause after wrong codes: 1, 2, 4, 8... seconds (trustrepair.twofactor).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "journal:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login throttling: a lockout per username + IP, with a cool-off.
+# Login throttling: a lockout per username + IP, with a cool-off. Password re-checks
+# (confirm, password change, account deletion) count in the same throttle.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A success does not wipe the failures counted for that username and address: otherwise
+# the owner signing in at home would hand a guesser on the same network fresh tries.
+# The owner's own browser is exempt anyway, through its device cookie.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "trustrepair.accounts.locked_out"
 AXES_VERBOSE = False
+# A browser that signed in to an account before is not locked out of it by someone
+# else's guesses (OWASP's device cookies; trustrepair.device_cookie).
+AXES_WHITELIST_CALLABLE = "trustrepair.device_cookie.exempt_from_lockout"
+# django-axes keeps a failed request's form fields (masked by name); none of ours may be kept.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "password",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "password1",
+    "password2",
+    "confirm",
+    "csrfmiddlewaretoken",
+]
+# Access records (sign-ins, failures) are kept this long (manage.py purge_access_records).
+ACCESS_RECORD_DAYS = env_int("ACCESS_RECORD_DAYS", 30)
+# New accounts and password-reset mails per client address per hour (trustrepair.limits).
+SIGNUP_LIMIT_PER_HOUR = env_int("SIGNUP_LIMIT_PER_HOUR", 10)
+PASSWORD_RESET_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_LIMIT_PER_HOUR", 5)
 # How many reverse proxies in front of the app append to X-Forwarded-For; the
 # client address (throttles, lockouts) is read from that header only this deep.
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
@@ -269,6 +302,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# Set on a successful sign-in (trustrepair.device_cookie); renamed __Host-device over HTTPS.
+DEVICE_COOKIE_NAME = "device"
+DEVICE_COOKIE_DAYS = 180
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -281,12 +317,16 @@ if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Preloading is a promise to browsers that is slow to take back, so it is opt-in.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "SECURE_HSTS_PRELOAD is not True"
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # __Host- cookies are bound to this exact host, over HTTPS, path /.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    DEVICE_COOKIE_NAME = "__Host-device"
 if env_bool("BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

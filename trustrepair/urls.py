@@ -23,23 +23,13 @@ urlpatterns = [
     path("accounts/two-factor/codes/", accounts.recovery_codes, name="recovery_codes"),
     path("accounts/two-factor/off/", accounts.two_factor_disable, name="two_factor_disable"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path(
-        "accounts/reset/",
-        auth_views.PasswordResetView.as_view(
-            subject_template_name="registration/password_reset_subject.txt"
-        ),
-        name="password_reset",
-    ),
+    path("accounts/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

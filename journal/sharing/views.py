@@ -106,7 +106,7 @@ def share_detail(request: AuthenticatedHttpRequest, share: Share) -> HttpRespons
 @owned(Share)
 @require_http_methods(["GET", "HEAD", "POST"])
 def share_revoke(request: AuthenticatedHttpRequest, share: Share) -> HttpResponse:
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "sharing/revoke.html", {"share": share})
     links.revoke(share)
     if request.htmx:

@@ -19,13 +19,13 @@ from ..suggestions import PROMPT_LABELS
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkin_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = local_now().date()
-    if request.method == "GET":
+    if request.method in {"GET", "HEAD"}:
         # One check-in a day: a second visit the same day edits the first.
         existing = CheckIn.objects.filter(user=request.user, date=today).first()
         if existing is not None:
             messages.info(request, "You already checked in today; you are editing that check-in.")
             return redirect("journal:checkin_edit", existing.pk)
-    lesson = current_lesson_for(request.user) if request.method == "GET" else None
+    lesson = current_lesson_for(request.user) if request.method in {"GET", "HEAD"} else None
     form = CheckInForm(
         request.POST or None,
         user=request.user,

@@ -4,15 +4,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from guides.models import LessonProgress
 from journal.models import CheckIn, Commitment, CommitmentStatus, LessonReflection
 from journal.sharing import links, summary
 from journal.sharing.models import Share
 from tests.journal.helpers import make_lesson
-from trustrepair.models import User, UserSession
+from trustrepair import twofactor
+from trustrepair.models import AuthenticatorDevice, User, UserSession, WrongCodeNotice
 
 
 @dataclass
@@ -78,9 +77,9 @@ def fill_journal(user: User, text: str = "Owner's words") -> Owned:
     )
     share, token = links.create_share(user, snapshot, text, 7)
     links.add_reply(share, text)
-    totp = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    static = StaticDevice.objects.create(user=user, name="codes", confirmed=True)
-    StaticToken.objects.create(device=static, token="abcd1234")
+    totp = AuthenticatorDevice.objects.create(user=user, name="phone", confirmed=True)
+    twofactor.new_recovery_codes(user)
+    WrongCodeNotice.objects.create(user=user, attempt=f"attempt-{user.pk}")
     UserSession.objects.create(
         session_key=f"session-{user.pk}-x",
         session_data="",

@@ -22,14 +22,14 @@ def test_every_owned_model_has_rows_in_the_fixture(user):
 
 
 def test_export_needs_a_recent_password(owner_client):
-    response = owner_client.get(reverse("export_download"))
+    response = owner_client.post(reverse("export_download"))
     assert response["Location"].startswith(reverse("confirm_password"))
 
 
 def test_export_holds_every_row_the_person_owns_and_no_secrets(user, stranger):
     fill_journal(user)
     fill_journal(stranger, text="Stranger's words")
-    response = reauthenticated_client(user).get(reverse("export_download"), {"format": "json"})
+    response = reauthenticated_client(user).post(reverse("export_download"), {"format": "json"})
     assert response["Content-Disposition"].startswith("attachment;")
     export = json.loads(response.content)
     assert export["account"]["username"] == user.username
@@ -50,7 +50,7 @@ def test_export_holds_every_row_the_person_owns_and_no_secrets(user, stranger):
 
 def test_export_zip_has_the_json_and_a_csv_per_kind(user):
     fill_journal(user)
-    response = reauthenticated_client(user).get(reverse("export_download"))
+    response = reauthenticated_client(user).post(reverse("export_download"))
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     names = set(archive.namelist())
     assert "export.json" in names

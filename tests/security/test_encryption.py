@@ -10,20 +10,6 @@ from trustrepair import crypto
 PLAIN = "Plain words nobody should read in a dump"
 
 
-@pytest.fixture
-def fresh_keys(settings):
-    """Swaps the encryption keys for the test, then restores them."""
-    original = list(settings.FIELD_ENCRYPTION_KEYS)
-
-    def use(*keys: str) -> None:
-        settings.FIELD_ENCRYPTION_KEYS = list(keys)
-        crypto.reset_keys()
-
-    yield use
-    settings.FIELD_ENCRYPTION_KEYS = original
-    crypto.reset_keys()
-
-
 def raw_rows(table: str) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608

@@ -114,3 +114,23 @@ def test_share_tokens_are_masked_in_the_request_log(captured):
     text = all_text(captured)
     assert "/s/<token>/" in text
     assert token not in text
+
+
+@pytest.mark.django_db
+def test_password_reset_links_are_masked_in_the_request_log(captured):
+    import re
+
+    from django.core import mail
+
+    make_user("sky", email="sky@example.org")
+    client = Client()
+    client.post(reverse("password_reset"), {"email": "sky@example.org"})
+    link = re.search(r"https?://[^/]+(/accounts/reset/[^\s]+)", mail.outbox[0].body).group(1)
+    uid, token = link.split("/")[3:5]
+    opened = client.get(link)  # Django swaps the token for "set-password" and redirects
+    client.get(opened["Location"])
+    text = all_text(captured)
+    assert "/accounts/reset/<uid>/<token>/" in text
+    assert token not in text
+    assert uid not in text
+    assert "POST /accounts/reset/ 302" in text  # paths without a secret stay readable

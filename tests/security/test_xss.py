@@ -118,7 +118,7 @@ def test_the_export_is_a_download_not_a_page(hostile, user):
     client = Client()
     client.force_login(user)
     client.post(reverse("confirm_password"), {"password": PASSWORD})
-    response = client.get(reverse("export_download"), {"format": "json"})
+    response = client.post(reverse("export_download"), {"format": "json"})
     assert response["Content-Type"].startswith("application/json")
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
