@@ -34,6 +34,8 @@ from django.middleware.gzip import re_accepts_gzip
 from django.templatetags.static import static
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
+from trustrepair.limits import CACHE_ERRORS
+
 from .models import Lesson
 
 PAGE_SECONDS = 24 * 3600
@@ -124,7 +126,7 @@ def _key(version: str, stage_slug: str, lesson_slug: str) -> str:
 def _cache_get(key: str) -> CachedPage | None:
     try:
         return cache.get(key)
-    except Exception as exc:  # a cache outage (Redis down) must not take lessons down
+    except CACHE_ERRORS as exc:  # a cache outage (Redis down) must not take lessons down
         log.warning("lesson cache unavailable: %s", type(exc).__name__)
         return None
 
@@ -132,7 +134,7 @@ def _cache_get(key: str) -> CachedPage | None:
 def _cache_set(key: str, page: CachedPage) -> None:
     try:
         cache.set(key, page, PAGE_SECONDS)
-    except Exception as exc:  # as above: the page is still served, just not kept
+    except CACHE_ERRORS as exc:  # as above: the page is still served, just not kept
         log.warning("lesson cache unavailable: %s", type(exc).__name__)
 
 

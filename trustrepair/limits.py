@@ -4,11 +4,23 @@
 and anything else that must hold across processes (the share-link throttle) can too.
 It needs a cache shared by the app servers (CACHE_URL) to hold across them; with
 the local-memory default it holds per process.
+
+When the shared cache is down, limits fail open: every event is let through and a
+warning is logged (by scope only), so sign-in, sign-up and share links keep working
+while Redis is away, and the limits hold again as soon as it is back. What stays
+closed meanwhile is what never relied on the cache: django-axes' lockouts (in the
+database) and the 256-bit share tokens themselves.
 """
 
 import hashlib
+import logging
 
 from django.core.cache import cache
+from redis.exceptions import RedisError
+
+# What a cache that is down raises: Redis' own errors, or the socket's.
+CACHE_ERRORS = (RedisError, OSError)
+log = logging.getLogger(__name__)
 
 
 def _key(scope: str, key: str) -> str:
@@ -24,22 +36,33 @@ def hit(scope: str, key: str, limit: int, window: int) -> bool:
     blocked client is let through again `window` seconds after it started.
     """
     cache_key = _key(scope, key)
-    # add() only writes when the key is absent, atomically on every backend; incr()
-    # is atomic on Redis and memcached, and holds a lock on local memory.
-    if cache.add(cache_key, 1, timeout=window):
-        return limit >= 1
     try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr(): this is a new window
-        cache.add(cache_key, 1, timeout=window)
-        count = 1
+        # add() only writes when the key is absent, atomically on every backend; incr()
+        # is atomic on Redis and memcached, and holds a lock on local memory.
+        if cache.add(cache_key, 1, timeout=window):
+            return limit >= 1
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add() and incr(): this is a new window
+            cache.add(cache_key, 1, timeout=window)
+            count = 1
+    except CACHE_ERRORS as exc:
+        log.warning("limit %s not counted, cache unavailable: %s", scope, type(exc).__name__)
+        return True
     return count <= limit
 
 
 def count(scope: str, key: str) -> int:
     """How many events `key` has in the current window of `scope` (0 when none)."""
-    return int(cache.get(_key(scope, key), 0))
+    try:
+        return int(cache.get(_key(scope, key), 0))
+    except CACHE_ERRORS as exc:
+        log.warning("limit %s not read, cache unavailable: %s", scope, type(exc).__name__)
+        return 0
 
 
 def clear(scope: str, key: str) -> None:
-    cache.delete(_key(scope, key))
+    try:
+        cache.delete(_key(scope, key))
+    except CACHE_ERRORS as exc:
+        log.warning("limit %s not cleared, cache unavailable: %s", scope, type(exc).__name__)

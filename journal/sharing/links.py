@@ -5,9 +5,9 @@ import hashlib
 import json
 import secrets
 
-from django.core.cache import cache
 from django.utils import timezone
 
+from trustrepair import limits
 from trustrepair.models import User
 
 from .models import Share
@@ -18,6 +18,7 @@ DEFAULT_EXPIRY_DAYS = 7
 # Guessing share links: misses allowed per address in the window before a pause.
 GUESS_LIMIT = 20
 GUESS_WINDOW_SECONDS = 15 * 60
+GUESS_SCOPE = "share-guess"
 
 
 def new_token() -> str:
@@ -89,19 +90,9 @@ def revoke(share: Share) -> None:
         share.save(update_fields=["revoked_at"])
 
 
-def _guess_key(address: str) -> str:
-    return f"share-guess:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
-
-
 def guessing_blocked(address: str) -> bool:
-    return cache.get(_guess_key(address), 0) >= GUESS_LIMIT
+    return limits.count(GUESS_SCOPE, address) >= GUESS_LIMIT
 
 
 def note_miss(address: str) -> None:
-    key = _guess_key(address)
-    if cache.add(key, 1, GUESS_WINDOW_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, GUESS_WINDOW_SECONDS)
+    limits.hit(GUESS_SCOPE, address, GUESS_LIMIT, GUESS_WINDOW_SECONDS)
