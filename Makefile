@@ -1,4 +1,4 @@
-# TrustRepair: `make run` serves the app on SQLite; `make test` runs the whole suite.
+# TrustRepair: `make run` serves the app on SQLite; `make test` runs the checks and the whole suite.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.13 2>/dev/null || command -v python3)
 VENV := .venv
@@ -35,12 +35,14 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --recursive --severity-level medium trustrepair guides journal
+	$(DEV_ENV) $(BIN)/mypy
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --recursive --severity-level medium trustrepair guides journal
+	$(DEV_ENV) $(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

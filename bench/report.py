@@ -72,22 +72,21 @@ def table_rows(
         if target.skip or wrk is None:
             row["skipped"] = target.skip or "not run"
         else:
+            page_cpu = cpu_ms(wrk)
             row.update(
                 rps=round(rps(wrk), 1),
                 p50_ms=round(wrk["p50_us"] / 1000, 2),
                 p99_ms=round(wrk["p99_us"] / 1000, 2),
                 errors=errors_of(wrk),
                 ratio=round(rps(wrk) / ceiling, 3) if ceiling else None,
-                cpu_ms=round(cpu_ms(wrk), 2) if cpu_ms(wrk) else None,
+                cpu_ms=round(page_cpu, 2) if page_cpu else None,
                 others=wrk.get("others_cpu_share"),
                 db_ms=round(1000 * wrk["database_cpu_seconds"] / wrk["requests"], 2)
                 if wrk.get("database_cpu_seconds") and wrk["requests"]
                 else None,
                 # The same ratio from CPU cost instead of throughput: what the page would
                 # reach against the static file if nothing else used the cores.
-                cpu_ratio=round(static_cpu / cpu_ms(wrk), 3)
-                if static_cpu and cpu_ms(wrk)
-                else None,
+                cpu_ratio=round(static_cpu / page_cpu, 3) if static_cpu and page_cpu else None,
                 wrk=wrk,
             )
             if "writes" in wrk:

@@ -159,7 +159,7 @@ def other_clients(database: Database) -> int:
             "AND pid <> pg_backend_pid() AND datname NOT IN (%s, 'postgres')",
             [database.url.rsplit("/", 1)[-1]],
         ).fetchone()
-    return row[0]
+    return row[0] if row else 0
 
 
 class Loop(threading.Thread):

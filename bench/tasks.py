@@ -13,6 +13,7 @@ bench/run.py never imports Django itself: each database gets its own settings
 import dataclasses
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +68,7 @@ def verify_writes(pks_file: str, first: str, last: str, readers_file: str) -> No
     print(json.dumps({"acknowledged": len(pks), "found": len(found), "rows_in_range": written}))
 
 
-COMMANDS = {
+COMMANDS: dict[str, Callable[..., object]] = {
     "seed": seed,
     "load-guides": load_guides,
     "measure": measure,

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from . import data_rights, device_cookie, limits, sessions, twofactor
 from .addresses import client_address
 from .forms import AccountSettingsForm, SignUpForm
+from .http import AuthenticatedHttpRequest, HtmxHttpRequest
 from .models import User
 from .reauth import (
     ConfirmPasswordForm,
@@ -54,7 +55,7 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "HEAD", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
+def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignUpForm(request.POST or None)
@@ -98,7 +99,7 @@ def _signed_in(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
 
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "HEAD", "POST"])
-def login_view(request: HttpRequest) -> HttpResponse:
+def login_view(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = AuthenticationForm(request, data=request.POST or None)
@@ -117,7 +118,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "HEAD", "POST"])
-def login_verify(request: HttpRequest) -> HttpResponse:
+def login_verify(request: HtmxHttpRequest) -> HttpResponse:
     user = twofactor.pending_user(request)
     if user is None:
         twofactor.clear_pending(request)
@@ -151,7 +152,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccountSettingsForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -168,7 +169,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "HEAD", "POST"])
-def confirm_password(request: HttpRequest) -> HttpResponse:
+def confirm_password(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ConfirmPasswordForm(request, request.POST or None)
     next_url = safe_next(request, reverse("account"))
     if request.method == "POST" and form.is_valid():
@@ -179,7 +180,7 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "sessions": sessions.active_sessions(request.user),
         "current_key": request.session.session_key,
@@ -189,7 +190,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def end_other_sessions(request: HttpRequest) -> HttpResponse:
+def end_other_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
     ended = sessions.end_other_sessions(request)
     messages.success(
         request, f"Signed out everywhere else ({ended} other session{'s' if ended != 1 else ''})."
@@ -200,7 +201,7 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
 @login_required
 @recent_password_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     if twofactor.has_two_factor(request.user):
         return redirect("account")
     device = twofactor.setup_device(request) if request.method == "POST" else None
@@ -233,7 +234,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 @recent_password_required
 @require_POST
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not twofactor.has_two_factor(request.user):
         return redirect("account")
     codes = twofactor.new_recovery_codes(request.user)
@@ -243,7 +244,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @login_required
 @recent_password_required
 @require_POST
-def two_factor_disable(request: HttpRequest) -> HttpResponse:
+def two_factor_disable(request: AuthenticatedHttpRequest) -> HttpResponse:
     twofactor.disable(request.user)
     messages.success(request, "Two-step sign-in is off. You now log in with your password only.")
     return redirect("account")
@@ -252,14 +253,14 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 @login_required
 @recent_password_required
 @require_safe
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "account/export.html")
 
 
 @login_required
 @recent_password_required
 @require_POST
-def export_download(request: HttpRequest) -> HttpResponse:
+def export_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     # A POST with its CSRF token: another site cannot make the browser save the journal.
     stamp = timezone.localdate().isoformat()
     if request.POST.get("format") == "json":
@@ -290,7 +291,7 @@ class DeleteAccountForm(ConfirmPasswordForm):
 @login_required
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "HEAD", "POST"])
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data_rights.delete_account(request.user)
@@ -315,7 +316,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     subject_template_name = "registration/password_reset_subject.txt"
 
-    def form_valid(self, form: forms.Form) -> HttpResponse:
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         address = client_address(self.request)
         if not limits.hit("password-reset", address, settings.PASSWORD_RESET_LIMIT_PER_HOUR, HOUR):
             form.add_error(None, RESET_LIMITED)

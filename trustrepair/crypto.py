@@ -5,7 +5,9 @@ Encrypting always uses the first key; decrypting tries each, so a new key can be
 put in front and `manage.py rotate_encryption` re-encrypts every row with it.
 """
 
+from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -73,9 +75,9 @@ class EncryptedTextField(models.TextField):
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
-        return encrypt(value)
+        return encrypt(str(value))
 
-    def deconstruct(self) -> tuple[str, str, list, dict]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, _path, args, kwargs = super().deconstruct()
         return name, "trustrepair.crypto.EncryptedTextField", args, kwargs
 

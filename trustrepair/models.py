@@ -77,6 +77,8 @@ class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
     drift = models.SmallIntegerField(default=0)
     # The time step of the last accepted code: a code is accepted once.
     last_t = models.BigIntegerField(default=-1)
+    # Device's own column; declared for the type checker (django-otp ships no types).
+    confirmed: bool
 
     class Meta(Device.Meta):
         verbose_name = "authenticator app"
@@ -125,7 +127,7 @@ class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
 
     def verify_token(self, token: str) -> bool:
         # A key that was shown but never confirmed (an abandoned setup) proves nothing.
-        return self.confirmed and self._matches(token)
+        return bool(self.confirmed) and self._matches(token)
 
     def confirm(self, token: str) -> bool:
         """Turns the device on when `token` comes from the key it was set up with."""

@@ -10,6 +10,7 @@ here faster than at the sign-in form.
 import time
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django import forms
@@ -20,6 +21,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .http import AuthenticatedHttpRequest, HtmxHttpRequest
 from .models import User
 
 View = Callable[..., HttpResponse]
@@ -46,7 +48,7 @@ class ConfirmPasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, request: HttpRequest, *args: object, **kwargs: object) -> None:
+    def __init__(self, request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> None:
         self.request = request
         self.user = request.user
         super().__init__(*args, **kwargs)
@@ -100,7 +102,7 @@ def recent_password_required(view: View) -> View:
     """Asks for the password again unless it was given in the last few minutes."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def wrapped(request: HtmxHttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if not password_recently_confirmed(request):
             target = f"{reverse('confirm_password')}?{urlencode({'next': _come_back_to(request)})}"
             if request.htmx:

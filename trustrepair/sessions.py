@@ -6,13 +6,15 @@ and end all the others, and lets account deletion end every session.
 
 import time
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import UserSession
+from .http import AuthenticatedHttpRequest
+from .models import User, UserSession
 
 SIGNED_IN_AT = "signed_in_at"
 DEVICE = "device"
@@ -45,8 +47,8 @@ class SessionStore(DBStore):
     def get_model_class(cls) -> type[UserSession]:
         return UserSession
 
-    def create_model_instance(self, data: dict) -> UserSession:
-        instance = super().create_model_instance(data)
+    def create_model_instance(self, data: dict[str, Any]) -> UserSession:
+        instance = cast(UserSession, super().create_model_instance(data))
         user_id = data.get(SESSION_KEY)
         instance.user_id = int(user_id) if user_id is not None else None
         signed_in_at = data.get(SIGNED_IN_AT)
@@ -62,7 +64,7 @@ def note_sign_in(request: HttpRequest) -> None:
     request.session[DEVICE] = device_label(request.headers.get("User-Agent", ""))
 
 
-def active_sessions(user: object) -> list[UserSession]:
+def active_sessions(user: User) -> list[UserSession]:
     return list(
         UserSession.objects.filter(user=user, expire_date__gt=timezone.now()).order_by(
             "-expire_date"
@@ -70,7 +72,7 @@ def active_sessions(user: object) -> list[UserSession]:
     )
 
 
-def end_other_sessions(request: HttpRequest) -> int:
+def end_other_sessions(request: AuthenticatedHttpRequest) -> int:
     deleted, _ = (
         UserSession.objects.filter(user=request.user)
         .exclude(session_key=request.session.session_key)

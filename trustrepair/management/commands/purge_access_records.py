@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import cast
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
@@ -19,7 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=None, help="keep this many days instead")
 
     def handle(self, *args: object, **options: object) -> None:
-        days = options["days"] if options["days"] is not None else settings.ACCESS_RECORD_DAYS
+        chosen = cast(int | None, options["days"])
+        days = chosen if chosen is not None else settings.ACCESS_RECORD_DAYS
         cutoff = timezone.now() - timedelta(days=days)
         # django-axes' own tooling for its logs (what axes_reset_logs and
         # axes_reset_failure_logs run); attempts have no age-based reset there.
