@@ -199,3 +199,16 @@ class LessonReflection(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("journal:reflection_edit", args=[self.pk])
+
+
+class PartnerFeatures(models.Model):
+    """A person's own, private confirmation that they want partner features (sharing,
+    linking) although they said they are afraid. See journal.safety."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_features"
+    )
+    confirmed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Partner features of {self.user_id}"

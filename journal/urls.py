@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkins, commitments, pages, reflections
+from .views import checkins, commitments, pages, reflections, safety
 
 app_name = "journal"
 urlpatterns = [
@@ -18,4 +18,5 @@ urlpatterns = [
     path("reflections/<slug:slug>/save/", reflections.reflection_save, name="reflection_save"),
     path("reflections/<int:pk>/edit/", reflections.reflection_edit, name="reflection_edit"),
     path("reflections/<int:pk>/delete/", reflections.reflection_delete, name="reflection_delete"),
+    path("partner-features/", safety.partner_features, name="partner_features"),
 ]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from journal.access import owned
+from journal.safety import partner_features_required
 from trustrepair import crypto
 from trustrepair.accounts import recent_password_required
 from trustrepair.addresses import client_address
@@ -52,6 +53,7 @@ def share_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@partner_features_required
 @recent_password_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def share_new(request: AuthenticatedHttpRequest) -> HttpResponse:
