@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from guides.models import LessonProgress
-from journal.models import CheckIn, Commitment, CommitmentStatus, LessonReflection
+from journal.models import CheckIn, Commitment, CommitmentStatus, LessonReflection, PartnerFeatures
 from journal.sharing import links, summary
 from journal.sharing.models import Share
 from tests.journal.helpers import make_lesson
@@ -80,6 +80,7 @@ def fill_journal(user: User, text: str = "Owner's words") -> Owned:
     totp = AuthenticatorDevice.objects.create(user=user, name="phone", confirmed=True)
     twofactor.new_recovery_codes(user)
     WrongCodeNotice.objects.create(user=user, attempt=f"attempt-{user.pk}")
+    PartnerFeatures.objects.create(user=user, confirmed_at=timezone.now())
     UserSession.objects.create(
         session_key=f"session-{user.pk}-x",
         session_data="",
