@@ -10,7 +10,6 @@ from .models import VisibleCommitment
 # All a partner ever reads of a commitment: its words, its due day, how it went. Never
 # the note, the renegotiation reason, or when it was written or marked.
 PARTNER_FIELDS = ("id", "text", "status", "due_date")
-OWNER_FIELDS = (*PARTNER_FIELDS, "strategy", "created_at")
 
 
 def _choice(field: str = "pk", **extra: object) -> Exists:
@@ -21,7 +20,7 @@ def own_commitments(user: User) -> QuerySet[Commitment]:
     """The person's commitments, newest first, each with whether their partner sees it."""
     return (
         Commitment.objects.filter(user=user)
-        .only(*OWNER_FIELDS)
+        .only(*PARTNER_FIELDS)
         .annotate(visible=_choice(), noticed=_choice(noticed=True))
         .order_by("-created_at", "-id")
     )

@@ -42,6 +42,8 @@ def test_asking_opens_one_joint_check_in_for_both(linked):
     assert set(checkin.answers.values_list("user", flat=True)) == {user.pk, partner.pk}
     assert checkin.answers.get(user=user).asked
     assert checkin.is_open
+    assert "You asked, the week of" in page(signed_in(user), checkin)
+    assert "robin asked, the week of" in page(signed_in(partner), checkin)
 
 
 def test_asking_again_while_one_is_open_goes_to_the_open_one(linked):
@@ -107,7 +109,7 @@ def test_side_by_side_shows_the_gap_between_the_ratings(linked):
     ]
     text = page(signed_in(user), checkin)
     assert "<td>8</td><td>3</td><td>5</td>" in text
-    assert "<td>the same</td>" in text
+    assert "<td>none</td>" in text
 
 
 def test_the_author_may_show_their_own_answers_before_the_partner_answers(linked):

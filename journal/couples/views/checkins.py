@@ -39,7 +39,9 @@ def ask(request: AuthenticatedHttpRequest, *, partner: User) -> HttpResponse:
     return redirect(checkin)
 
 
-def _render(request: AuthenticatedHttpRequest, pair: Pair, partner: User, **extra: object):
+def _render(
+    request: AuthenticatedHttpRequest, pair: Pair, partner: User, **extra: object
+) -> HttpResponse:
     context = {
         "pair": pair,
         "partner": partner,
