@@ -198,3 +198,15 @@ def test_unlinking_never_asks_for_the_password(linked):
     response = signed_in(user).post(reverse("couples:unlink"))
 
     assert response["Location"] == reverse("couples:home")
+
+
+def test_after_a_yes_an_earlier_invitation_can_still_be_switched_off(user):
+    invitation, _code = linking.create_invitation(user)
+    said_afraid(user)
+    client = signed_in(user)
+
+    text = client.get(reverse("couples:invite")).content.decode()
+    client.post(reverse("couples:invite_revoke", args=[invitation.pk]))
+
+    assert "Nobody can use it while linking is off." in text
+    assert not Invitation.objects.exists()
