@@ -80,6 +80,11 @@ def invite_and_accept(alex: Page, blair: Page) -> None:
     link = alex.locator("#invite-link").input_value()
     assert "/together/join/" in link
 
+    blair.goto("/together/join/")
+    blair.get_by_label("Invitation code").fill("not the code")
+    blair.get_by_role("button", name="Continue").click()
+    expect(blair.get_by_text("That code does not work")).to_be_visible()
+    check(blair)
     blair.goto(link)
     confirm_password(blair)
     expect(blair.get_by_role("heading", name=re.compile("Link with alex"))).to_be_visible()
@@ -148,6 +153,9 @@ def test_invite_accept_answer_reveal_notice_then_unlink(person, size):
         check(page)
     expect(alex.get_by_role("row", name=re.compile("Felt trust"))).to_contain_text("3")
     assert JointAnswer.objects.filter(answered=True).count() == 2
+    alex.goto("/together/checkins/")
+    expect(alex.get_by_text("You have both answered.")).to_be_visible()
+    check(alex)
 
     # One commitment made visible, kept, and noticed.
     alex.goto("/together/commitments/")
@@ -180,6 +188,7 @@ def test_invite_accept_answer_reveal_notice_then_unlink(person, size):
     check(blair)
     blair.get_by_role("button", name="Unlink now").click()
     expect(blair.get_by_role("link", name="Invite your partner")).to_be_visible()
+    check(blair)
     assert not Link.objects.exists()
     for page in (alex, blair):
         for url in ("/together/partner/", "/together/checkins/", checkin_url):
