@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from journal.couples import linking
+from journal.couples.models import Invitation
 from journal.sharing import links
 from tests.helpers import HTMX
 from tests.security.fixtures import fill_journal
@@ -95,7 +96,7 @@ def test_a_stranger_gets_404_everywhere(user, stranger_client, method, htmx):
     owned.commitment.refresh_from_db()
     assert owned.share.revoked_at is None
     assert owned.commitment.text == "Owner's words"
-    assert owned.invitation.__class__.objects.filter(pk=owned.invitation.pk).exists()
+    assert Invitation.objects.filter(pk=owned.invitation.pk).exists()
     assert not owned.joint_checkin.answers.filter(revealed=True).exists()
 
 
