@@ -5,6 +5,15 @@ model with a foreign key path to the User (directly, or through one parent
 such as a reply through its share). A new model is covered without anyone
 having to remember to list it here; secrets are left out of the export by
 field name.
+
+What the walk cannot see, a model says itself with a classmethod, so this module
+never imports the apps that use it:
+
+- `shared_with(user)`: what other people chose to show this person, as dicts of plain
+  values. It is in the export (under "shared_with_you"), and it is never deleted with
+  this person: it belongs to whoever wrote it.
+- `delete_orphans()`: called after an account is deleted, for rows that nobody is
+  left in (a shared record whose last person has gone).
 """
 
 import csv
@@ -94,6 +103,19 @@ def owned_rows(user: User) -> Iterator[tuple[type[models.Model], models.QuerySet
         yield model, model._default_manager.filter(**{path: user}).order_by("pk")
 
 
+def shared_with(user: User) -> dict[str, list[dict]]:
+    """What other people chose to show this person, by model (the `shared_with` hook)."""
+    shared = {}
+    for model in apps.get_models():
+        hook = getattr(model, "shared_with", None)
+        if hook is None:
+            continue
+        rows = [{name: _plain(value) for name, value in row.items()} for row in hook(user)]
+        if rows:
+            shared[model._meta.label_lower] = rows
+    return dict(sorted(shared.items()))
+
+
 def _plain(value: object) -> object:
     if isinstance(value, datetime):
         return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value
@@ -156,6 +178,7 @@ def export_data(user: User) -> dict:
         "account": account,
         "rating_scales": scales,
         "data": data,
+        "shared_with_you": shared_with(user),
     }
 
 
@@ -173,7 +196,14 @@ def export_zip(user: User) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("export.json", json.dumps(export, indent=2, ensure_ascii=False))
-        tables = {"account": [export["account"]], **export["data"]}
+        tables = {
+            "account": [export["account"]],
+            **export["data"],
+            **{
+                f"shared_with_you.{label}": rows
+                for label, rows in export["shared_with_you"].items()
+            },
+        }
         for label, rows in tables.items():
             if not rows:
                 continue
@@ -197,3 +227,6 @@ def delete_account(user: User) -> None:
     for _model, queryset in reversed(list(owned_rows(user))):
         queryset.delete()
     user.delete()
+    for model in apps.get_models():
+        if tidy := getattr(model, "delete_orphans", None):
+            tidy()

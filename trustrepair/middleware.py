@@ -16,20 +16,22 @@ from .sessions import SEEN_AT, SIGNED_IN_AT, note_sign_in
 
 log = logging.getLogger("trustrepair.requests")
 
-# Share links and password-reset links carry a secret in the path; it must never reach a
-# log line. A reset link is /accounts/reset/<uidb64>/<token>/ (and, once opened,
-# /accounts/reset/<uidb64>/set-password/): both parts are masked.
+# Share links, couple invitations and password-reset links carry a secret in the path; it
+# must never reach a log line. A reset link is /accounts/reset/<uidb64>/<token>/ (and,
+# once opened, /accounts/reset/<uidb64>/set-password/): both parts are masked.
 _TOKEN_IN_PATH = re.compile(r"^/s/[^/]+")
+_INVITATION_IN_PATH = re.compile(r"^/together/join/[^/]+")
 _RESET_IN_PATH = re.compile(r"^/accounts/reset/[^/]+/[^/]+/")
 
 # Pages that show private words: never cache them, so Back after logout shows nothing.
-PRIVATE_PREFIXES = ("/journal/", "/accounts/", "/s/", "/admin/")
+PRIVATE_PREFIXES = ("/journal/", "/accounts/", "/s/", "/together/", "/admin/")
 # A session's idle expiry is pushed forward at most this often (see PrivatePagesMiddleware).
 SEEN_REFRESH_SECONDS = 60
 
 
 def masked_path(path: str) -> str:
     path = _TOKEN_IN_PATH.sub("/s/<token>", path)
+    path = _INVITATION_IN_PATH.sub("/together/join/<code>", path)
     return _RESET_IN_PATH.sub("/accounts/reset/<uid>/<token>/", path)
 
 

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "guides",
     "journal",
     "journal.sharing",
+    "journal.couples",
 ]
 
 MIDDLEWARE = [

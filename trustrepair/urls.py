@@ -48,5 +48,6 @@ urlpatterns = [
     path("guides/", include("guides.urls")),
     path("journal/", include("journal.urls")),
     path("", include("journal.sharing.urls")),
+    path("", include("journal.couples.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from guides.models import LessonProgress
+from journal.couples import joint, linking
+from journal.couples.models import Invitation, JointCheckIn, Link, VisibleCommitment
 from journal.models import CheckIn, Commitment, CommitmentStatus, LessonReflection, PartnerFeatures
 from journal.sharing import links, summary
 from journal.sharing.models import Share
+from tests.helpers import make_user
 from tests.journal.helpers import make_lesson
 from trustrepair import twofactor
 from trustrepair.models import AuthenticatorDevice, User, UserSession, WrongCodeNotice
@@ -22,6 +25,18 @@ class Owned:
     share: Share
     token: str
     progress: LessonProgress
+    # Couple mode: the person's partner, a joint check-in both answered, an invitation.
+    partner: User
+    joint_checkin: JointCheckIn
+    invitation: Invitation
+    kept: Commitment
+
+
+def answer_joint(user: User, checkin: JointCheckIn, text: str) -> None:
+    answer = checkin.answers.get(user=user)
+    values = {"trust": 7, "communication": 3, "connection": 4}
+    values |= {"working": text, "would_help": text, "private_note": text}
+    assert joint.answer(answer, values)
 
 
 def fill_journal(user: User, text: str = "Owner's words") -> Owned:
@@ -43,7 +58,7 @@ def fill_journal(user: User, text: str = "Owner's words") -> Owned:
     Commitment.objects.create(
         user=user, text=text, strategy="transparency", due_date=timezone.localdate()
     )
-    Commitment.objects.create(
+    kept = Commitment.objects.create(
         user=user,
         text=text,
         strategy="empathy",
@@ -88,4 +103,25 @@ def fill_journal(user: User, text: str = "Owner's words") -> Owned:
         user=user,
     )
     assert totp.pk
-    return Owned(commitment, checkin, reflection, share, token, progress)
+    # Couple mode: linked to a partner of their own, who noticed a kept commitment shown
+    # to them; a joint check-in both answered; an invitation made before linking.
+    invitation, _code = linking.create_invitation(user)
+    partner = make_user(f"{user.username}-partner")
+    Link.objects.create(user=user, partner=partner)
+    Link.objects.create(user=partner, partner=user)
+    VisibleCommitment.objects.create(commitment=kept, noticed=True)
+    joint_checkin, _made = joint.ask(user, partner)
+    answer_joint(user, joint_checkin, text)
+    answer_joint(partner, joint_checkin, f"{partner.username}'s words")
+    return Owned(
+        commitment,
+        checkin,
+        reflection,
+        share,
+        token,
+        progress,
+        partner,
+        joint_checkin,
+        invitation,
+        kept,
+    )

@@ -49,6 +49,9 @@ def test_the_encrypted_fields_cover_the_journal_and_shares():
         "sharing.share.snapshot_json",
         "sharing.share.message",
         "sharing.share.reply",
+        "couples.jointanswer.working",
+        "couples.jointanswer.would_help",
+        "couples.jointanswer.private_note",
     }
     assert expected <= fields
 

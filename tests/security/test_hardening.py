@@ -213,6 +213,14 @@ def page_urls(owned) -> list[str]:
                 urls.append(reverse(name, args=[owned.token]))
             elif name.startswith("sharing:"):
                 urls.append(reverse(name, args=[owned.share.pk]))
+            elif name == "couples:join_code":
+                urls.append(reverse(name, args=["not-a-code"]))
+            elif name in {"couples:checkin", "couples:answer", "couples:reveal"}:
+                urls.append(reverse(name, args=[owned.joint_checkin.pk]))
+            elif name == "couples:invite_revoke":
+                urls.append(reverse(name, args=[owned.invitation.pk]))
+            elif name in {"couples:commitment_show", "couples:commitment_hide", "couples:noticed"}:
+                urls.append(reverse(name, args=[owned.kept.pk]))
             elif name == "password_reset_confirm":
                 urls.append(reverse(name, args=["MQ", "set-password"]))
             elif name in {"guides:stage"}:

@@ -32,6 +32,11 @@ def html_pages(owned) -> list[str]:
         reverse("sharing:list"),
         reverse("sharing:detail", args=[owned.share.pk]),
         f"/s/{owned.token}/",
+        reverse("couples:home"),
+        reverse("couples:invite"),
+        reverse("couples:commitments"),
+        reverse("couples:partner"),
+        owned.joint_checkin.get_absolute_url(),
         "/no-such-page/",
     ]
 

@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from journal.couples import linking
+from journal.couples.models import Invitation
 from journal.sharing import links
 from tests.helpers import HTMX
 from tests.security.fixtures import fill_journal
@@ -51,6 +53,16 @@ def probes(owned) -> dict[str, list[str]]:
             urls[name] = [reverse(name, args=[links.new_token()]), "/s/not-a-token/"]
         elif name.startswith("sharing:"):
             urls[name] = [reverse(name, args=[owned.share.pk])]
+        elif name == "couples:join_code":
+            # The code is the key: guessed, used-up and malformed codes are all the same 404.
+            urls[name] = [reverse(name, args=[linking.new_code()]), "/together/join/not-a-code/"]
+        elif name in {"couples:checkin", "couples:answer", "couples:reveal"}:
+            urls[name] = [reverse(name, args=[owned.joint_checkin.pk])]
+        elif name == "couples:invite_revoke":
+            urls[name] = [reverse(name, args=[owned.invitation.pk])]
+        elif name in {"couples:commitment_show", "couples:commitment_hide", "couples:noticed"}:
+            # Shown to the owner's partner, so the one a partner could notice.
+            urls[name] = [reverse(name, args=[owned.kept.pk])]
         elif name.startswith("journal:") and name.split(":")[1].split("_")[0] in by_kind:
             pk = by_kind[name.split(":")[1].split("_")[0]]
             urls[name] = [reverse(name, args=[pk])]
@@ -62,7 +74,7 @@ def test_every_pattern_with_an_argument_is_probed_or_exempt_with_a_reason(db, us
     covered = probes(owned)
     unprobed = [name for name, _ in PATTERNS if name not in covered and name not in EXEMPT]
     assert not unprobed, f"URL patterns nobody probes: {unprobed}"
-    assert len(covered) >= 10
+    assert len(covered) >= 18
 
 
 @pytest.mark.django_db
@@ -84,6 +96,8 @@ def test_a_stranger_gets_404_everywhere(user, stranger_client, method, htmx):
     owned.commitment.refresh_from_db()
     assert owned.share.revoked_at is None
     assert owned.commitment.text == "Owner's words"
+    assert Invitation.objects.filter(pk=owned.invitation.pk).exists()
+    assert not owned.joint_checkin.answers.filter(revealed=True).exists()
 
 
 @pytest.mark.django_db

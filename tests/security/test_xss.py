@@ -80,6 +80,26 @@ def test_the_partner_page_escapes_hostile_text_and_reply(hostile):
     assert_escaped(html, "partner page")
 
 
+def test_couple_pages_escape_hostile_text_for_the_owner_and_the_partner(hostile, user):
+    owner, partner = Client(), Client()
+    owner.force_login(user)
+    partner.force_login(hostile.partner)
+    checkin = hostile.joint_checkin.get_absolute_url()
+    pages = [
+        (owner, reverse("couples:commitments"), {}),
+        (owner, reverse("couples:preview"), {}),
+        (owner, checkin, {}),
+        (owner, checkin, HTMX),
+        (partner, reverse("couples:partner"), {}),
+        (partner, checkin, {}),
+        (partner, checkin, HTMX),
+    ]
+    for client, url, headers in pages:
+        html = client.get(url, **headers).content.decode()
+        assert "&lt;svg/onload=alert(3)&gt;" in html, url
+        assert_escaped(html, url)
+
+
 def test_the_share_preview_escapes_a_hostile_message(hostile, user):
     client = Client()
     client.force_login(user)
