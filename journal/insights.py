@@ -299,13 +299,13 @@ def strategies(user: User) -> StrategySummary:
         # Each resolved status (kept, missed, renegotiated) names a field of the record.
         setattr(record, status, n)
     records = list(by_strategy.values())
-    rated = [r for r in records if r.rate is not None]
-    # Best rate first; among equals, the one with more kept promises behind it.
-    rated.sort(key=lambda r: (-(r.rate or 0), -r.kept, r.label))
-    unrated = sorted((r for r in records if r.rate is None), key=lambda r: r.label)
-    summary = StrategySummary(records=rated + unrated)
+    # Those with enough behind a percentage first, best rate first (among equals, more
+    # kept promises first); then the others by how many were kept.
+    enough = [r for r in records if r.shown_rate is not None]
+    enough.sort(key=lambda r: (-(r.rate or 0), -r.kept, r.label))
+    others = sorted((r for r in records if r.shown_rate is None), key=lambda r: (-r.kept, r.label))
+    summary = StrategySummary(records=enough + others)
     # "Kept most" and "kept least" are percentages: only among strategies with enough.
-    enough = [r for r in rated if r.shown_rate is not None]
     if len(enough) >= 2:
         summary.most = enough[0]
         summary.least = min(enough, key=lambda r: (r.rate or 0, -r.missed, r.label))

@@ -80,13 +80,19 @@
   });
 
   // Time zone: the browser says where it is, in a hidden field of the sign-up and
-  // sign-in forms. The server checks the name against the ones it knows.
-  try {
-    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
-    document.querySelectorAll("[data-detect-time-zone]").forEach(function (input) {
-      input.value = zone;
-    });
-  } catch (e) {}
+  // sign-in forms, filled in as the form is sent (building a DateTimeFormat loads
+  // locale data, which is not worth doing while the page loads). The server checks
+  // the name against the ones it knows.
+  document.addEventListener("submit", function (event) {
+    var inputs = event.target.querySelectorAll("[data-detect-time-zone]");
+    if (!inputs.length) return;
+    try {
+      var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+      inputs.forEach(function (input) {
+        input.value = zone;
+      });
+    } catch (e) {}
+  });
 
   // A long <select data-searchable> (the time zone picker) gets a box to narrow it
   // down by typing any part of a name. Without JavaScript, the select still finds

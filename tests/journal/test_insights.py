@@ -125,9 +125,9 @@ def test_strategies_kept_most_and_least_among_those_with_enough_behind_them(user
     assert summary.most.label == "Empathy"
     assert summary.least.label == "Reliability"
     assert [(r.label, r.rate, r.shown_rate) for r in summary.records] == [
-        ("Transparency", 100, None),
         ("Empathy", 75, 75),
         ("Reliability", 25, 25),
+        ("Transparency", 100, None),
         ("Patience", None, None),
     ]
 
