@@ -79,10 +79,11 @@ def phone(browser: Browser, live_server):
         color_scheme: str = "light",
         timezone_id: str | None = None,
         java_script_enabled: bool = True,
+        width: int = PHONE["width"],
     ) -> Page:
         options: dict = {
             "base_url": live_server.url,
-            "viewport": PHONE,
+            "viewport": {**PHONE, "width": width},
             "is_mobile": True,
             "has_touch": True,
             "color_scheme": color_scheme,

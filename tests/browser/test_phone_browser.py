@@ -148,6 +148,29 @@ def test_every_page_a_person_reaches_fits_a_phone_and_passes_axe(phone, scheme):
     assert_accessible(partner)
 
 
+def test_nothing_is_wider_than_the_smallest_phone(phone):
+    sync()
+    page = phone(width=320)
+    sign_up(page, "small-screen")
+    owned = fill_journal(User.objects.get(username="small-screen"))
+    for url in (
+        "/",
+        longest_lesson().get_absolute_url(),
+        "/journal/",
+        "/journal/checkins/new/",
+        "/journal/insights/",
+        "/journal/timeline/",
+        "/journal/shares/",
+        f"/journal/shares/{owned['share'].pk}/",
+        "/journal/print/",
+        "/accounts/",
+        "/accounts/sessions/",
+        f"/s/{owned['token']}/",
+    ):
+        page.goto(url)
+        assert_fits_the_screen(page)
+
+
 def test_quick_exit_is_one_tap_away_at_the_bottom_of_a_long_lesson(phone):
     sync()
     page = phone()
