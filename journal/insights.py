@@ -21,10 +21,17 @@ from .models import RESOLVED, CheckIn, Commitment, CommitmentStatus, local_now
 
 WINDOWS = (7, 30, 90)
 TREND_WEEKS = 13
+# Below this many commitments kept or missed, pages show counts, not a percentage:
+# "50%" after two promises says more than it knows.
+RATE_MIN = 5
 
 
 def percent(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
+
+
+def shown_percent(part: int, whole: int) -> int | None:
+    return percent(part, whole) if whole >= RATE_MIN else None
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,11 @@ class Consistency:
     @property
     def rate(self) -> int | None:
         return percent(self.kept, self.kept + self.missed)
+
+    @property
+    def shown_rate(self) -> int | None:
+        """The rate once there is enough behind it (RATE_MIN), else None: show the counts."""
+        return shown_percent(self.kept, self.kept + self.missed)
 
     @property
     def resolved(self) -> int:
@@ -259,6 +271,10 @@ class StrategyRecord:
     def rate(self) -> int | None:
         return percent(self.kept, self.kept + self.missed)
 
+    @property
+    def shown_rate(self) -> int | None:
+        return shown_percent(self.kept, self.kept + self.missed)
+
 
 @dataclass
 class StrategySummary:
@@ -283,12 +299,14 @@ def strategies(user: User) -> StrategySummary:
         # Each resolved status (kept, missed, renegotiated) names a field of the record.
         setattr(record, status, n)
     records = list(by_strategy.values())
-    rated = [r for r in records if r.rate is not None]
-    # Best rate first; among equals, the one with more kept promises behind it.
-    rated.sort(key=lambda r: (-(r.rate or 0), -r.kept, r.label))
-    unrated = sorted((r for r in records if r.rate is None), key=lambda r: r.label)
-    summary = StrategySummary(records=rated + unrated)
-    if len(rated) >= 2:
-        summary.most = rated[0]
-        summary.least = min(rated, key=lambda r: (r.rate or 0, -r.missed, r.label))
+    # Those with enough behind a percentage first, best rate first (among equals, more
+    # kept promises first); then the others by how many were kept.
+    enough = [r for r in records if r.shown_rate is not None]
+    enough.sort(key=lambda r: (-(r.rate or 0), -r.kept, r.label))
+    others = sorted((r for r in records if r.shown_rate is None), key=lambda r: (-r.kept, r.label))
+    summary = StrategySummary(records=enough + others)
+    # "Kept most" and "kept least" are percentages: only among strategies with enough.
+    if len(enough) >= 2:
+        summary.most = enough[0]
+        summary.least = min(enough, key=lambda r: (r.rate or 0, -r.missed, r.label))
     return summary

@@ -73,6 +73,10 @@ class Commitment(models.Model):
     renegotiation_reason = EncryptedTextField(
         blank=True, validators=[MaxLengthValidator(ANSWER_MAX)]
     )
+    # The promise this one replaced when it was renegotiated (see renegotiate()).
+    renegotiated_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="renegotiated_as"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
     # A default rather than auto_now_add, so the demo and tests can write history.
     created_at = models.DateTimeField(default=timezone.now)
@@ -118,7 +122,29 @@ class Commitment(models.Model):
         self.renegotiation_reason = reason if status == CommitmentStatus.RENEGOTIATED else ""
         self.save(update_fields=["status", "resolved_at", "renegotiation_reason", "updated_at"])
 
+    def renegotiate(
+        self,
+        reason: str,
+        text: str,
+        due_date: datetime.date | None,
+        due_time: datetime.time | None = None,
+    ) -> "Commitment":
+        """Resolves this promise as renegotiated and opens the new one, linked to it."""
+        self.resolve(CommitmentStatus.RENEGOTIATED, reason)
+        return Commitment.objects.create(
+            user_id=self.user_id,
+            text=text,
+            due_date=due_date,
+            due_time=due_time if due_date else None,
+            strategy=self.strategy,
+            lesson_id=self.lesson_id,
+            renegotiated_from=self,
+        )
+
     def reopen(self) -> None:
+        # Undoing a renegotiation takes back the promise it opened, if nothing was done with it.
+        if self.status == CommitmentStatus.RENEGOTIATED:
+            self.renegotiated_as.filter(status=CommitmentStatus.OPEN).delete()
         self.status = CommitmentStatus.OPEN
         self.resolved_at = None
         self.renegotiation_reason = ""

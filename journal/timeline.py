@@ -74,7 +74,9 @@ def timeline_page(user: User, filters: dict[str, str], number: str | int | None)
     loaded: dict[str, Mapping[Any, Model]] = {}
     if ids := wanted.get("commitment"):
         loaded["commitment"] = (
-            Commitment.objects.filter(user=user).select_related("lesson").in_bulk(ids)
+            Commitment.objects.filter(user=user)
+            .select_related("lesson", "renegotiated_from")
+            .in_bulk(ids)
         )
     if ids := wanted.get("checkin"):
         loaded["checkin"] = (

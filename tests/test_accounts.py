@@ -125,4 +125,25 @@ def test_account_settings_store_the_time_zone(owner_client, user):
 def test_account_settings_refuse_an_unknown_time_zone(owner_client):
     response = owner_client.post(reverse("account"), {"email": "", "time_zone": "Mars/Olympus"})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose a time zone from the list." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_signing_up_counts_as_a_recent_password_check(client):
+    signup(client)
+    # Sharing and export ask for the password only when it was not given just now.
+    assert client.get(reverse("sharing:new")).status_code == 200
+    assert client.get(reverse("export")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_signing_in_counts_as_a_recent_password_check(client):
+    make_user("sky")
+    client.post(reverse("login"), {"username": "sky", "password": PASSWORD})
+    assert client.get(reverse("sharing:new")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_session_without_a_fresh_password_is_still_asked(owner_client):
+    response = owner_client.get(reverse("sharing:new"))
+    assert response["Location"].startswith(reverse("confirm_password"))

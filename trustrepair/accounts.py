@@ -10,7 +10,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +19,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import data_rights, device_cookie, limits, sessions, twofactor
+from . import data_rights, device_cookie, kept_words, limits, sessions, timezones, twofactor
 from .addresses import client_address
+from .context_processors import TIME_ZONE_OFFER
 from .forms import AccountSettingsForm, SignUpForm
 from .http import AuthenticatedHttpRequest, HtmxHttpRequest
 from .models import User
@@ -34,6 +35,8 @@ from .reauth import (
 __all__ = ["confirm_password_now", "recent_password_required"]
 
 HOUR = 3600
+# The browser's own time zone, sent with the sign-in form, until sign-in is complete.
+DEVICE_TIME_ZONE = "device_time_zone"
 SIGNUP_LIMITED = (
     "Too many new accounts were made from this network in the last hour. "
     "Please try again later; what you typed is kept below."
@@ -65,6 +68,8 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
             return render(request, "registration/signup.html", {"form": form}, status=429)
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # The password was typed twice just now: sharing or export need not ask again.
+        confirm_password_now(request)
         messages.success(
             request, "Welcome. Your account is ready, and everything you write is private to you."
         )
@@ -82,8 +87,24 @@ def locked_out(
     return render(request, "registration/locked_out.html", {"wait": wait}, status=429)
 
 
+def _offer_device_time_zone(request: HttpRequest, user: User) -> None:
+    """Offers, never forces, the browser's time zone when it differs from the stored one."""
+    device = timezones.valid_or_none(request.session.pop(DEVICE_TIME_ZONE, None))
+    if device and device != user.time_zone:
+        request.session[TIME_ZONE_OFFER] = device
+    else:
+        request.session.pop(TIME_ZONE_OFFER, None)
+
+
 def _signed_in(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
-    """After every step of sign-in: tell of wrong codes since, and trust this browser."""
+    """After every step of sign-in: tell of wrong codes since, and trust this browser.
+
+    Signing in counts as a recent password check, so sharing or export straight after
+    do not ask again; words kept when the last session ended are the first thing shown.
+    """
+    confirm_password_now(request)
+    _offer_device_time_zone(request, user)
+    next_url = kept_words.waiting_path(request, user) or next_url
     moments = twofactor.take_notices(user)
     if moments:
         when = moments[0] if len(moments) == 1 else ", ".join(moments[:-1]) + " and " + moments[-1]
@@ -107,6 +128,9 @@ def login_view(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             user = form.get_user()
+            request.session[DEVICE_TIME_ZONE] = timezones.valid_or_none(
+                request.POST.get("time_zone")
+            )
             if twofactor.has_two_factor(user):
                 twofactor.start_pending_login(request, user)
                 return redirect(f"{reverse('login_verify')}?{urlencode({'next': next_url})}")
@@ -156,6 +180,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccountSettingsForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        request.session.pop(TIME_ZONE_OFFER, None)
         messages.success(request, "Your settings are saved.")
         return redirect("account")
     context = {
@@ -164,6 +189,27 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
         "session_count": len(sessions.active_sessions(request.user)),
     }
     return render(request, "account/settings.html", context)
+
+
+@login_required
+@require_POST
+def time_zone_offer(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The answer to "Your device says ...; use it?": use it, or keep the one stored."""
+    offered = timezones.valid_or_none(request.session.pop(TIME_ZONE_OFFER, None))
+    if offered and request.POST.get("answer") == "use":
+        request.user.time_zone = offered
+        request.user.save(update_fields=["time_zone"])
+        messages.success(request, f"Your journal now follows {offered.replace('_', ' ')} time.")
+    return redirect(safe_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
+
+
+@require_POST
+def stay_signed_in(request: HtmxHttpRequest) -> HttpResponse:
+    """The idle warning's "Stay signed in": counts as activity, says how long is left."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    sessions.refresh(request)
+    return JsonResponse({"signed_in": True, "seconds_left": sessions.seconds_left(request)})
 
 
 @login_required

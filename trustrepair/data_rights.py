@@ -28,6 +28,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import kept_words
 from .models import User
 
 # Fields that are secrets or machinery, never data the person wrote or chose.
@@ -224,6 +225,7 @@ def delete_account(user: User) -> None:
 
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username=user.get_username()).delete()
+    kept_words.forget_account(user)
     for _model, queryset in reversed(list(owned_rows(user))):
         queryset.delete()
     user.delete()

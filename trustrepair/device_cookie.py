@@ -45,6 +45,25 @@ def remember(request: HttpRequest, response: HttpResponse, username: str) -> Non
     )
 
 
+def account_tag(username: str) -> str:
+    """The keyed hash that names `username` in the cookie (never the name itself)."""
+    return _tag(username)
+
+
+def last_account_tag(request: HttpRequest) -> str | None:
+    """Which account this browser last signed in to, by tag, if its cookie is genuine.
+
+    Every sign-in rewrites the cookie, so this names the account of the browser's
+    latest session (trustrepair.kept_words binds what was typed to it).
+    """
+    value = request.get_signed_cookie(
+        settings.DEVICE_COOKIE_NAME, default=None, salt=SALT, max_age=_max_age()
+    )
+    if not value or ":" not in value:
+        return None
+    return value.split(":", 1)[0]
+
+
 def _nonce_for(request: HttpRequest, username: str | None) -> str | None:
     """This browser's cookie nonce, if its cookie is genuine and names `username`."""
     if not username:

@@ -1,8 +1,6 @@
 import time
-import zoneinfo
 from base64 import b32encode
 from binascii import unhexlify
-from functools import cache
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -21,11 +19,6 @@ from .crypto import EncryptedTextField
 def new_totp_key() -> str:
     """A fresh 160-bit TOTP secret, as hex (django-otp's default size)."""
     return random_hex(20)
-
-
-@cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
 class User(AbstractUser):
@@ -205,3 +198,24 @@ class WrongCodeNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Wrong code after the right password, {self.failed_at:%Y-%m-%d %H:%M}"
+
+
+class KeptForm(models.Model):
+    """What someone typed into a form that arrived after their session had ended.
+
+    Kept encrypted for a short while (trustrepair.kept_words), found again only by the
+    browser that sent it (a hash of its random cookie) and only for the account that
+    browser last signed in to; deleted as soon as it is shown again, or when it expires.
+    """
+
+    browser_hash = models.CharField(max_length=64)
+    account_tag = models.CharField(max_length=64)
+    path = models.CharField(max_length=500)
+    fields = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["browser_hash", "path"])]
+
+    def __str__(self) -> str:
+        return f"Words kept at {self.created_at:%Y-%m-%d %H:%M}"

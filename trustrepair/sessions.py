@@ -79,3 +79,25 @@ def end_other_sessions(request: AuthenticatedHttpRequest) -> int:
         .delete()
     )
     return deleted
+
+
+def seconds_left(request: HttpRequest) -> int:
+    """Roughly how long this signed-in session lasts without activity, in seconds.
+
+    The idle expiry is pushed forward whenever the session is saved, which
+    PrivatePagesMiddleware does at most once a minute (stamping SEEN_AT); the
+    absolute lifetime is never pushed.
+    """
+    from django.conf import settings
+
+    now = int(time.time())
+    seen = request.session.get(SEEN_AT) or request.session.get(SIGNED_IN_AT) or now
+    signed_in = request.session.get(SIGNED_IN_AT, now)
+    idle_left = seen + settings.SESSION_COOKIE_AGE - now
+    absolute_left = signed_in + settings.SESSION_ABSOLUTE_SECONDS - now
+    return max(0, min(idle_left, absolute_left))
+
+
+def refresh(request: HttpRequest) -> None:
+    """Counts as activity: the session is saved, so its idle expiry starts again."""
+    request.session[SEEN_AT] = int(time.time())

@@ -146,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "trustrepair.context_processors.site",
+                "trustrepair.context_processors.signed_in",
             ],
         },
     },
@@ -306,6 +307,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Set on a successful sign-in (trustrepair.device_cookie); renamed __Host-device over HTTPS.
 DEVICE_COOKIE_NAME = "device"
 DEVICE_COOKIE_DAYS = 180
+# A form posted after the session ended is kept this long, encrypted, for the browser
+# that sent it (trustrepair.kept_words); renamed __Host-kept over HTTPS.
+KEPT_WORDS_MINUTES = env_int("KEPT_WORDS_MINUTES", 120)
+KEPT_WORDS_COOKIE_NAME = "kept"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -328,6 +333,7 @@ if HTTPS:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     DEVICE_COOKIE_NAME = "__Host-device"
+    KEPT_WORDS_COOKIE_NAME = "__Host-kept"
 if env_bool("BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from . import kept_words
+
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,6 +29,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_POST
 def quick_exit(request: HttpRequest) -> HttpResponse:
     """Ends the session and asks the browser to forget this site, then says nothing."""
+    kept_words.forget_browser(request)
     logout(request)
     response = HttpResponse(status=204)
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'

@@ -10,15 +10,18 @@ def summary_charts(snapshot: dict) -> list[Chart]:
     ratings = snapshot.get("ratings")
     if not ratings:
         return []
+    as_date = datetime.date.fromisoformat
     points = ratings["points"]
-    labels = [datetime.date.fromisoformat(p["date"]).strftime("%-d %b") for p in points]
+    days = [as_date(p["date"]) for p in points]
     return [
         line_chart(
             f"share-{scale.field}",
             scale.name,
-            [(label, p[scale.field]) for label, p in zip(labels, points, strict=True)],
+            [(day, p[scale.field]) for day, p in zip(days, points, strict=True)],
             scale,
             series=series,
+            start=as_date(snapshot["period_start"]),
+            end=as_date(snapshot["period_end"]),
         )
         for series, scale in enumerate(SCALES, start=1)
     ]

@@ -13,6 +13,7 @@ from trustrepair import crypto
 from trustrepair.accounts import recent_password_required
 from trustrepair.addresses import client_address
 from trustrepair.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from trustrepair.kept_words import login_required_keeping_words
 
 from . import links
 from .charts import readable_dates, summary_charts
@@ -52,7 +53,7 @@ def share_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "sharing/list.html", {"shares": shares})
 
 
-@login_required
+@login_required_keeping_words
 @partner_features_required
 @recent_password_required
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -5,6 +5,7 @@ from guides.models import Lesson
 from ..forms import ReflectionForm
 from ..models import LessonReflection
 from ..scales import SCALES, Scale
+from ..suggestions import PROMPT_LABELS
 
 register = template.Library()
 
@@ -41,3 +42,9 @@ def rating(entry: object, scale: Scale) -> object:
     if isinstance(entry, dict):
         return entry.get(scale.field)
     return getattr(entry, scale.field, None)
+
+
+@register.filter
+def prompt_question(key: str) -> str:
+    """The question a check-in's prompt key stands for."""
+    return PROMPT_LABELS.get(key, "")

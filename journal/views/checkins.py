@@ -6,63 +6,102 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
-from guides.progress import current_lesson_for
+from guides.progress import current_lesson_for, next_lesson_for
 from trustrepair.http import AuthenticatedHttpRequest
+from trustrepair.kept_words import login_required_keeping_words
 
+from .. import insights
 from ..access import owned
 from ..forms import CheckInForm
 from ..models import CheckIn, local_now
 from ..suggestions import PROMPT_LABELS
 
+# The confirmation after saving is shown once, on the check-in's page.
+JUST_SAVED = "checkin_just_saved"
+# After a first "yes" to the safety question, the help is shown once with it.
+SAFETY_HELP_ONCE = "safety_help_once"
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def checkin_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+
+def _saved(request: AuthenticatedHttpRequest, form: CheckInForm) -> HttpResponse:
+    is_new = form.instance.pk is None
+    checkin = form.save()
+    request.session[JUST_SAVED] = [checkin.pk, is_new]
+    if form.safety_newly_yes:
+        request.session[SAFETY_HELP_ONCE] = checkin.pk
+    return redirect(checkin)
+
+
+def _new_checkin(request: AuthenticatedHttpRequest, *, pick_day: bool) -> HttpResponse:
     today = local_now().date()
-    if request.method in {"GET", "HEAD"}:
-        # One check-in a day: a second visit the same day edits the first.
-        existing = CheckIn.objects.filter(user=request.user, date=today).first()
-        if existing is not None:
-            messages.info(request, "You already checked in today; you are editing that check-in.")
-            return redirect("journal:checkin_edit", existing.pk)
-    lesson = current_lesson_for(request.user) if request.method in {"GET", "HEAD"} else None
     form = CheckInForm(
         request.POST or None,
         user=request.user,
+        pick_day=pick_day,
         instance=CheckIn(user=request.user),
-        initial={"date": today, "lesson": lesson.pk if lesson else None},
+        initial={} if pick_day else {"date": today},
     )
+    if not form.is_bound:
+        lesson = current_lesson_for(request.user)
+        form.initial["lesson"] = lesson.pk if lesson else None
     if request.method == "POST" and form.is_valid():
-        checkin = form.save()
-        messages.success(request, "Your check-in is saved.")
-        return redirect(checkin)
-    return render(request, "journal/checkin_form.html", {"form": form, "checkin": None})
+        return _saved(request, form)
+    return render(
+        request,
+        "journal/checkin_form.html",
+        {"form": form, "checkin": None, "pick_day": pick_day, "today": today},
+    )
+
+
+@login_required_keeping_words
+@require_http_methods(["GET", "HEAD", "POST"])
+def checkin_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Today's check-in; once it is done, a page offering to edit it or pick another day."""
+    if not request.POST:
+        today = local_now().date()
+        done = CheckIn.objects.filter(user=request.user, date=today).first()
+        if done is not None:
+            return render(request, "journal/checkin_today.html", {"checkin": done})
+    return _new_checkin(request, pick_day=False)
+
+
+@login_required_keeping_words
+@require_http_methods(["GET", "HEAD", "POST"])
+def checkin_another_day(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A check-in for a day that was missed: the person picks the date."""
+    return _new_checkin(request, pick_day=True)
 
 
 @login_required
 @owned(CheckIn)
 @require_safe
 def checkin_detail(request: AuthenticatedHttpRequest, checkin: CheckIn) -> HttpResponse:
-    return render(
-        request,
-        "journal/checkin_detail.html",
-        {"checkin": checkin, "prompt_label": PROMPT_LABELS.get(checkin.prompt, "")},
-    )
+    context: dict[str, object] = {
+        "checkin": checkin,
+        "prompt_label": PROMPT_LABELS.get(checkin.prompt, ""),
+    }
+    saved = request.session.get(JUST_SAVED)
+    if saved and saved[0] == checkin.pk:
+        del request.session[JUST_SAVED]
+        context["just_saved"] = "new" if saved[1] else "changed"
+        context["streak"] = insights.weekly_streak(request.user)
+        context["next_lesson"] = next_lesson_for(request.user)
+        if request.session.get(SAFETY_HELP_ONCE) == checkin.pk:
+            del request.session[SAFETY_HELP_ONCE]
+            context["safety_help"] = True
+    return render(request, "journal/checkin_detail.html", context)
 
 
-@login_required
+@login_required_keeping_words
 @owned(CheckIn)
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkin_edit(request: AuthenticatedHttpRequest, checkin: CheckIn) -> HttpResponse:
     form = CheckInForm(request.POST or None, user=request.user, instance=checkin)
     if request.method == "POST" and form.is_valid():
-        checkin = form.save()
-        messages.success(request, "Your changes are saved.")
-        return redirect(checkin)
+        return _saved(request, form)
     return render(request, "journal/checkin_form.html", {"form": form, "checkin": checkin})
 
 
-@login_required
+@login_required_keeping_words
 @owned(CheckIn)
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkin_delete(request: AuthenticatedHttpRequest, checkin: CheckIn) -> HttpResponse:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from guides.models import Lesson
 from trustrepair.accounts import safe_next
 from trustrepair.http import AuthenticatedHttpRequest
+from trustrepair.kept_words import login_required_keeping_words
 
 from ..access import owned
 from ..forms import CommitmentForm, StatusForm
@@ -35,7 +36,18 @@ def prefill(request: HttpRequest) -> dict:
     return {}
 
 
-@login_required
+# Said once, right after the change; the one next step sits on the page it returns to.
+STATUS_SAVED: dict[str, str] = {
+    CommitmentStatus.KEPT: "Kept. Small promises kept, one after another, bring trust back.",
+    CommitmentStatus.MISSED: "Marked as missed. Saying so honestly counts too; "
+    "a smaller promise may be easier next time.",
+    CommitmentStatus.RENEGOTIATED: "Renegotiated. Telling them early is part of keeping your "
+    "word; the new promise is on your list.",
+    CommitmentStatus.OPEN: "Reopened.",
+}
+
+
+@login_required_keeping_words
 @require_http_methods(["GET", "HEAD", "POST"])
 def commitment_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CommitmentForm(request.POST or None, initial=prefill(request))
@@ -43,7 +55,9 @@ def commitment_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         commitment = form.save(commit=False)
         commitment.user = request.user
         commitment.save()
-        messages.success(request, "Saved. It is on your list of open commitments.")
+        messages.success(
+            request, "Saved. It is on your list: mark it kept, missed or renegotiated when due."
+        )
         return redirect("journal:dashboard")
     return render(
         request,
@@ -52,7 +66,7 @@ def commitment_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@login_required_keeping_words
 @owned(Commitment)
 @require_http_methods(["GET", "HEAD", "POST"])
 def commitment_edit(request: AuthenticatedHttpRequest, commitment: Commitment) -> HttpResponse:
@@ -64,7 +78,7 @@ def commitment_edit(request: AuthenticatedHttpRequest, commitment: Commitment) -
     return render(request, "journal/commitment_form.html", {"form": form, "commitment": commitment})
 
 
-@login_required
+@login_required_keeping_words
 @owned(Commitment)
 @require_http_methods(["GET", "HEAD", "POST"])
 def commitment_status(request: AuthenticatedHttpRequest, commitment: Commitment) -> HttpResponse:
@@ -73,20 +87,26 @@ def commitment_status(request: AuthenticatedHttpRequest, commitment: Commitment)
     htmx swaps the commitment's row on the dashboard in place; a plain form post
     goes back to the page it came from.
     """
-    form = StatusForm(request.POST or None, initial={"status": commitment.status})
-    if request.method == "POST" and form.is_valid():
-        commitment.set_status(form.cleaned_data["status"], form.cleaned_data["reason"])
+    form = StatusForm(
+        request.POST or None, commitment=commitment, initial={"status": commitment.status}
+    )
+    follow_up = None
+    saved = request.method == "POST" and form.is_valid()
+    if saved:
+        follow_up = form.apply()
         if not request.htmx:
-            if commitment.status == CommitmentStatus.OPEN:
-                messages.success(request, "Reopened.")
-            else:
-                messages.success(request, f"Marked as {commitment.get_status_display().lower()}.")
+            messages.success(request, STATUS_SAVED.get(commitment.status, "Saved."))
             return redirect(safe_next(request, reverse("journal:dashboard")))
     if request.htmx:
         return render(
             request,
-            "journal/dashboard.html#commitment-row",
-            {"commitment": commitment, "status_form": form},
+            "journal/dashboard.html#commitment-rows",
+            {
+                "commitment": commitment,
+                "status_form": form,
+                "just_resolved": saved,
+                "follow_up": follow_up,
+            },
         )
     return render(
         request,

@@ -2,7 +2,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
 from guides.progress import next_lesson_for
@@ -11,7 +10,7 @@ from trustrepair.http import AuthenticatedHttpRequest
 from .. import insights
 from ..charts import line_chart
 from ..forms import TimelineFilterForm
-from ..models import CheckIn, Commitment, CommitmentStatus
+from ..models import CheckIn, Commitment, CommitmentStatus, local_now
 from ..scales import SCALES, TRUST
 from ..suggestions import SUGGESTIONS
 from ..timeline import timeline_page
@@ -32,14 +31,7 @@ OPEN_COMMITMENT_FIELDS = (
     "lesson__slug",
     "lesson__stage__slug",
 )
-RECENT_CHECKIN_FIELDS = (
-    "date",
-    "trust",
-    "communication",
-    "connection",
-    "working",
-    "safety_concern",
-)
+RECENT_CHECKIN_FIELDS = ("date", "trust", "communication", "connection")
 
 
 @login_required
@@ -61,12 +53,15 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("-date", "-id")[:RECENT_CHECKINS]
     )
     latest = recent[0] if recent else None
+    today = local_now().date()
     trust_chart = line_chart(
         "trust-recent",
         "Felt trust in your recent check-ins",
-        [(date_format(c.date, "j M"), c.trust) for c in reversed(recent)],
+        [(c.date, c.trust) for c in reversed(recent)],
         TRUST,
+        end=today,
     )
+    consistency = insights.consistency(user, (30,))[30]
     return render(
         request,
         "journal/dashboard.html",
@@ -74,11 +69,13 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "open_commitments": open_commitments[:OPEN_SHOWN],
             "more_open": len(open_commitments) > OPEN_SHOWN,
             "latest": latest,
+            "today_checkin": latest if latest is not None and latest.date == today else None,
             "trust_chart": trust_chart,
-            "consistency": insights.consistency(user, (30,))[30],
-            "streak": insights.weekly_streak(user),
+            "consistency": consistency,
+            "streak": insights.weekly_streak(user, today),
             "next_lesson": next_lesson_for(user),
             "suggestions": SUGGESTIONS,
+            "is_new": latest is None and not open_commitments and not consistency.resolved,
         },
     )
 
@@ -105,20 +102,18 @@ def timeline(request: AuthenticatedHttpRequest) -> HttpResponse:
 def insights_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     weeks = insights.weekly_ratings(user)
-    labels = [date_format(w.week, "j M") for w in weeks]
     charts = [
         line_chart(
             f"trend-{scale.field}",
             f"{scale.name}, weekly average",
-            [
-                (label, getattr(week, scale.field))
-                for label, week in zip(labels, weeks, strict=True)
-            ],
+            [(week.week, getattr(week, scale.field)) for week in weeks],
             scale,
             series=series,
         )
         for series, scale in enumerate(SCALES, start=1)
     ]
+    stages = insights.ratings_by_stage(user)
+    strategies = insights.strategies(user)
     return render(
         request,
         "journal/insights.html",
@@ -127,8 +122,11 @@ def insights_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             "streak": insights.weekly_streak(user),
             "weeks": weeks,
             "charts": charts,
-            "stages": insights.ratings_by_stage(user),
-            "strategies": insights.strategies(user),
+            "stages": stages,
+            "strategies": strategies,
             "next_lesson": next_lesson_for(user),
+            "rate_min": insights.RATE_MIN,
+            # Nothing to count yet: the page says what will appear, and how to start.
+            "is_new": not stages and not strategies.records,
         },
     )

@@ -3,27 +3,38 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from guides.models import Lesson
 from trustrepair.http import AuthenticatedHttpRequest
+from trustrepair.kept_words import login_required_keeping_words
 
 from ..access import owned
 from ..forms import ReflectionForm
 from ..models import LessonReflection
 
 
-@login_required
-@require_POST
+@login_required_keeping_words
+@require_http_methods(["GET", "HEAD", "POST"])
 def reflection_save(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    """Saves the answer to a lesson's reflection question, from the lesson page."""
+    """Saves the answer to a lesson's reflection question, from the lesson page.
+
+    Its GET is the same form on a page of its own (where words kept after a timeout
+    come back).
+    """
     lesson = get_object_or_404(Lesson.objects.published().select_related("stage"), slug=slug)
     reflection = LessonReflection.objects.filter(user=request.user, lesson=lesson).first()
     form = ReflectionForm(
-        request.POST,
+        request.POST or None,
         instance=reflection or LessonReflection(user=request.user, lesson=lesson),
         question=lesson.reflection,
     )
+    if request.method != "POST":
+        return render(
+            request,
+            "journal/reflection_form.html",
+            {"form": form, "lesson": lesson, "reflection": reflection},
+        )
     saved = form.is_valid()
     if saved:
         reflection = form.save()
@@ -44,7 +55,7 @@ def reflection_save(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
     )
 
 
-@login_required
+@login_required_keeping_words
 @owned(LessonReflection)
 @require_http_methods(["GET", "HEAD", "POST"])
 def reflection_edit(

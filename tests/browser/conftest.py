@@ -67,6 +67,64 @@ def new_context(browser: Browser, live_server):
         context.close()
 
 
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture
+def phone(browser: Browser, live_server):
+    """Opens a phone-sized browser (375 px, touch), in a color scheme and time zone."""
+    contexts = []
+
+    def make(
+        color_scheme: str = "light",
+        timezone_id: str | None = None,
+        java_script_enabled: bool = True,
+        width: int = PHONE["width"],
+    ) -> Page:
+        options: dict = {
+            "base_url": live_server.url,
+            "viewport": {**PHONE, "width": width},
+            "is_mobile": True,
+            "has_touch": True,
+            "color_scheme": color_scheme,
+            "java_script_enabled": java_script_enabled,
+        }
+        if timezone_id:
+            options["timezone_id"] = timezone_id
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def assert_fits_the_screen(page: Page) -> None:
+    """Nothing on the page is wider than the screen: no sideways scrolling.
+
+    A phone browser widens its layout viewport to fit a page that overflows, so the
+    page's width is also held to the screen's own (the context's viewport).
+    """
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    screen = page.viewport_size["width"] if page.viewport_size else inner_width
+    if scroll_width > inner_width or inner_width > screen:
+        widest = page.evaluate(
+            """(screen) => [...document.querySelectorAll('body *')]
+                .filter(el => el.getBoundingClientRect().right > screen + 0.5)
+                .slice(0, 5).map(el => el.tagName + '.' + el.className)""",
+            screen,
+        )
+        raise AssertionError(
+            f"{page.url}: {scroll_width}px wide, window {inner_width}px, screen {screen}px: "
+            f"{widest}"
+        )
+
+
 _axe = Axe()
 
 

@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from journal.couples.models import JointAnswer, Link, VisibleCommitment
 from journal.models import Commitment
-from tests.browser.conftest import BROWSER_PASSWORD, assert_accessible, sign_up
+from tests.browser.conftest import assert_accessible, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,11 +43,6 @@ def check(page: Page) -> None:
     ), f"{page.url} scrolls sideways at {page.viewport_size}"
 
 
-def confirm_password(page: Page) -> None:
-    page.get_by_label("Your password").fill(BROWSER_PASSWORD)
-    page.get_by_role("button", name="Confirm").click()
-
-
 def add_commitment(page: Page, text: str) -> None:
     page.goto("/journal/commitments/new/")
     page.get_by_label("I said I would…").fill(text)
@@ -71,9 +66,7 @@ def invite_and_accept(alex: Page, blair: Page) -> None:
     check(alex)
     alex.get_by_role("link", name="Invite your partner").click()
     check(alex)
-    alex.get_by_role("button", name="Make an invitation").click()
-    # Someone else may have the phone: the password is asked for again.
-    confirm_password(alex)
+    # Signing up just now counts as a recent password check: no second prompt.
     alex.get_by_role("button", name="Make an invitation").click()
     expect(alex.get_by_text("it is shown only this once")).to_be_visible()
     check(alex)
@@ -86,7 +79,6 @@ def invite_and_accept(alex: Page, blair: Page) -> None:
     expect(blair.get_by_text("That code does not work")).to_be_visible()
     check(blair)
     blair.goto(link)
-    confirm_password(blair)
     expect(blair.get_by_role("heading", name=re.compile("Link with alex"))).to_be_visible()
     expect(blair.get_by_role("heading", name=re.compile("will never see"))).to_be_visible()
     check(blair)
@@ -204,8 +196,6 @@ def test_the_core_forms_work_without_javascript(person):
     add_commitment(alex, "Cook on Fridays")
     alex.goto("/together/invite/")
     alex.get_by_role("button", name="Make an invitation").click()
-    confirm_password(alex)
-    alex.get_by_role("button", name="Make an invitation").click()
     code = alex.locator("#invite-code").input_value()
 
     # The code typed in (with a space from a careless paste), not the link.
@@ -215,7 +205,6 @@ def test_the_core_forms_work_without_javascript(person):
     expect(blair.get_by_text("That code does not work")).to_be_visible()
     blair.get_by_label("Invitation code").fill(f"{code[:10]} {code[10:]}")
     blair.get_by_role("button", name="Continue").click()
-    confirm_password(blair)
     blair.get_by_role("button", name="Link our accounts").click()
     expect(blair.get_by_text(re.compile("You and alex.* are linked")).first).to_be_visible()
 

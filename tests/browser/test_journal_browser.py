@@ -42,6 +42,7 @@ def test_from_a_lesson_to_a_kept_commitment_and_a_check_in_on_the_chart(page: Pa
     page.locator("input[name=trust][value='8']").check()
     page.locator("input[name=communication][value='4']").check()
     page.locator("input[name=connection][value='3']").check()
+    page.get_by_text("Add a few words").click()
     page.get_by_label("What is working well between us right now?").fill("Evening walks")
     page.get_by_role("button", name="Save check-in").click()
     page.wait_for_url("**/journal/checkins/*/")
@@ -68,16 +69,24 @@ def test_a_renegotiation_reason_is_saved_inline(page: Page):
     page.goto("/journal/commitments/new/?suggestion=call-on-time")
     page.get_by_role("button", name="Add commitment").click()
     page.wait_for_url("**/journal/")
-    page.get_by_text("Renegotiated: I told them early it would slip").click()
+    page.get_by_text("Renegotiate: I told them early it would slip").click()
     page.get_by_label("What did you tell them, and why did it need to move? (optional)").fill(
         "Said at noon that the train was late"
     )
-    page.get_by_role("button", name="Save as renegotiated").click()
+    expect(page.get_by_label("What I promise now")).to_have_value(
+        "Call or message when I said I would"
+    )
+    page.get_by_label("What I promise now").fill("Call when the train gets in")
+    page.get_by_role("button", name="Save and add the new promise").click()
     expect(page.get_by_role("button", name="Undo")).to_be_visible()
+    # The new promise is on the list at once, with its own buttons.
+    new_row = page.locator(".commitment").filter(has_text="Call when the train gets in")
+    expect(new_row.get_by_role("button", name="Kept")).to_be_visible()
     assert_accessible(page)
-    commitment = Commitment.objects.get()
-    assert commitment.status == "renegotiated"
-    assert commitment.renegotiation_reason == "Said at noon that the train was late"
+    old, new = Commitment.objects.order_by("pk")
+    assert old.status == "renegotiated"
+    assert old.renegotiation_reason == "Said at noon that the train was late"
+    assert (new.status, new.renegotiated_from) == ("open", old)
 
 
 def test_repeat_views_of_the_dashboard_stay_true_after_changes_here_and_elsewhere(

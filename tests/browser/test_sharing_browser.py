@@ -30,9 +30,7 @@ def test_owner_shares_partner_replies_owner_revokes(page: Page, new_context):
     page.goto("/journal/")
     page.get_by_role("link", name="Share a summary").click()
     page.get_by_role("link", name="Share a new summary").click()
-    # Someone else may have the device: the password is asked for again.
-    page.get_by_label("Your password").fill(BROWSER_PASSWORD)
-    page.get_by_role("button", name="Confirm").click()
+    # The password was given at sign-up moments ago: no second prompt.
     page.wait_for_url("**/journal/shares/new/")
     expect(page.get_by_text("Your private notes are never included.")).to_be_visible()
     assert_accessible(page)
@@ -64,6 +62,12 @@ def test_owner_shares_partner_replies_owner_revokes(page: Page, new_context):
 
     page.reload()
     expect(page.get_by_text("I noticed. Thank you.")).to_be_visible()
+    # The reply is on the journal's front page too.
+    share_page = page.url
+    page.goto("/journal/")
+    expect(page.get_by_role("heading", name="From your partner")).to_be_visible()
+    expect(page.get_by_text("I noticed. Thank you.")).to_be_visible()
+    page.goto(share_page)
     page.get_by_role("button", name="Switch off this link now").click()
     expect(page.locator("#share-status")).to_contain_text("Switched off")
 
@@ -94,3 +98,20 @@ def test_hostile_text_opens_no_dialog_anywhere(page: Page, new_context):
     partner.goto(f"/s/{owned.token}/")
     partner.wait_for_timeout(300)
     assert dialogs == []
+
+
+def test_after_a_while_sharing_asks_for_the_password_again(page: Page):
+    from trustrepair.reauth import REAUTHENTICATED_AT
+    from trustrepair.sessions import SessionStore
+
+    sign_up(page, "willow")
+    # Ten minutes later (the password check is no longer recent).
+    key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    session = SessionStore(session_key=key)
+    session[REAUTHENTICATED_AT] = 0
+    session.save()
+    page.goto("/journal/shares/new/")
+    page.wait_for_url("**/accounts/confirm/**")
+    page.get_by_label("Your password").fill(BROWSER_PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/journal/shares/new/")

@@ -320,6 +320,18 @@ def test_marking_complete_with_htmx_swaps_the_button_and_the_progress_bar(
     assert f'action="{complete_url("old-hurts", done=False)}"' in html
 
 
+def test_completing_a_lesson_says_well_done_and_names_the_next_one(
+    owner_client: Client, user, lessons
+):
+    html = owner_client.post(complete_url("old-hurts"), **HTMX).content.decode()
+    after = Lesson.objects.published().in_course_order()
+    titles = list(after.values_list("slug", "title"))
+    next_slug, next_title = titles[[slug for slug, _ in titles].index("old-hurts") + 1]
+    assert "Well done: one more step taken." in html
+    assert f">{next_title}</a>" in unescape(html)
+    assert next_slug in html
+
+
 def test_completion_can_be_undone(owner_client: Client, user, lessons):
     owner_client.post(complete_url("old-hurts"), **HTMX)
 

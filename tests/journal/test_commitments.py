@@ -202,22 +202,119 @@ def test_htmx_marking_kept_swaps_only_that_commitment_row(owner_client, user):
     assert Commitment.objects.get().status == CommitmentStatus.KEPT
 
 
-def test_renegotiated_keeps_the_reason(owner_client, user):
-    commitment = make_commitment(user)
-    owner_client.post(
-        status_url(commitment), {"status": "renegotiated", "reason": "Told them work ran late"}
+def renegotiation(**overrides) -> dict:
+    return {
+        "status": "renegotiated",
+        "reason": "Told them work ran late",
+        "new_text": "Call after work instead",
+        "new_due_date": "",
+        **overrides,
+    }
+
+
+def test_renegotiating_keeps_the_reason_and_opens_the_new_promise_linked_to_the_old(
+    owner_client, user
+):
+    lesson = make_lesson()
+    today = timezone.localdate()
+    commitment = make_commitment(user, text="Call at lunch", due_date=today, lesson=lesson)
+    later = today + datetime.timedelta(days=2)
+    response = owner_client.post(
+        status_url(commitment), renegotiation(new_due_date=later.isoformat())
     )
+    assert response.status_code == 302
     commitment.refresh_from_db()
     assert commitment.status == CommitmentStatus.RENEGOTIATED
     assert commitment.renegotiation_reason == "Told them work ran late"
     assert commitment.resolved_at is not None
+    follow_up = Commitment.objects.get(renegotiated_from=commitment)
+    assert (follow_up.user, follow_up.text, follow_up.due_date) == (
+        user,
+        "Call after work instead",
+        later,
+    )
+    assert (follow_up.status, follow_up.strategy, follow_up.lesson) == (
+        CommitmentStatus.OPEN,
+        commitment.strategy,
+        lesson,
+    )
 
 
 def test_the_reason_is_optional(owner_client, user):
     commitment = make_commitment(user)
-    owner_client.post(status_url(commitment), {"status": "renegotiated", "reason": ""})
+    owner_client.post(status_url(commitment), renegotiation(reason=""))
     commitment.refresh_from_db()
     assert commitment.status == CommitmentStatus.RENEGOTIATED
+    assert Commitment.objects.filter(renegotiated_from=commitment).count() == 1
+
+
+def test_a_renegotiation_asks_for_a_new_date_or_new_words(owner_client, user):
+    due = timezone.localdate()
+    commitment = make_commitment(user, text="Call at lunch", due_date=due)
+    same = renegotiation(new_text="Call at lunch", new_due_date=due.isoformat())
+    response = owner_client.post(status_url(commitment), same)
+    assert response.context["form"].errors["new_due_date"] == [
+        "Change the date or the wording: what are you promising now?"
+    ]
+    empty = owner_client.post(status_url(commitment), renegotiation(new_text=""))
+    assert "Write what you promise now" in empty.context["form"].errors["new_text"][0]
+    assert Commitment.objects.get().status == CommitmentStatus.OPEN
+
+
+def test_renegotiating_over_htmx_swaps_in_the_old_row_and_the_new_promise(owner_client, user):
+    commitment = make_commitment(user, text="Call at lunch")
+    response = owner_client.post(status_url(commitment), renegotiation(), **HTMX)
+    text = response.content.decode()
+    follow_up = Commitment.objects.get(renegotiated_from=commitment)
+    assert text.count("<li ") == 2
+    assert f'id="commitment-{commitment.pk}"' in text
+    assert f'id="commitment-{follow_up.pk}"' in text
+    assert "Call after work instead" in text
+    assert "The new promise is below." in text
+
+
+def test_the_dashboard_offers_the_old_words_and_date_to_renegotiate(owner_client, user):
+    due = timezone.localdate() + datetime.timedelta(days=1)
+    commitment = make_commitment(user, text="Cook on Friday", due_date=due)
+    text = owner_client.get(reverse("journal:dashboard")).content.decode()
+    assert 'name="new_text" rows="2">Cook on Friday</textarea>' in text
+    assert f'name="new_due_date" value="{due.isoformat()}"' in text
+    assert f'id="new-text-{commitment.pk}"' in text
+
+
+def test_undoing_a_renegotiation_takes_back_the_untouched_new_promise(owner_client, user):
+    commitment = make_commitment(user)
+    owner_client.post(status_url(commitment), renegotiation())
+    owner_client.post(status_url(commitment), {"status": "open"})
+    assert list(Commitment.objects.all()) == [commitment]
+    commitment.refresh_from_db()
+    assert commitment.status == CommitmentStatus.OPEN
+
+
+def test_undoing_a_renegotiation_keeps_a_new_promise_already_kept(owner_client, user):
+    commitment = make_commitment(user)
+    owner_client.post(status_url(commitment), renegotiation())
+    follow_up = Commitment.objects.get(renegotiated_from=commitment)
+    owner_client.post(status_url(follow_up), {"status": "kept"})
+    owner_client.post(status_url(commitment), {"status": "open"})
+    assert Commitment.objects.count() == 2
+
+
+def test_the_timeline_says_where_a_renegotiated_promise_came_from(owner_client, user):
+    commitment = make_commitment(user, text="Call at lunch")
+    owner_client.post(status_url(commitment), renegotiation())
+    text = owner_client.get(reverse("journal:timeline")).content.decode()
+    assert "Renegotiated from: Call at lunch" in text
+
+
+def test_keeping_a_commitment_says_so_warmly_with_and_without_javascript(owner_client, user):
+    first, second = make_commitment(user), make_commitment(user)
+    row = owner_client.post(status_url(first), {"status": "kept"}, **HTMX).content.decode()
+    assert "Well done: small promises kept are how trust comes back." in row
+    page = owner_client.post(status_url(second), {"status": "kept"}, follow=True)
+    assert "Kept. Small promises kept, one after another, bring trust back." in (
+        page.content.decode()
+    )
 
 
 def test_a_reason_is_only_kept_for_a_renegotiation(owner_client, user):
@@ -245,9 +342,7 @@ def test_a_resolved_commitment_can_be_reopened(owner_client, user):
 def test_an_overlong_reason_with_htmx_shows_the_error_in_the_row_and_keeps_it(owner_client, user):
     commitment = make_commitment(user)
     reason = "r" * 2001
-    response = owner_client.post(
-        status_url(commitment), {"status": "renegotiated", "reason": reason}, **HTMX
-    )
+    response = owner_client.post(status_url(commitment), renegotiation(reason=reason), **HTMX)
     text = response.content.decode()
     assert "2,000 characters or fewer" in text
     assert reason in text
@@ -258,9 +353,7 @@ def test_an_overlong_reason_with_htmx_shows_the_error_in_the_row_and_keeps_it(ow
 def test_an_overlong_reason_without_javascript_shows_the_status_page(owner_client, user):
     commitment = make_commitment(user)
     reason = "r" * 2001
-    response = owner_client.post(
-        status_url(commitment), {"status": "renegotiated", "reason": reason}
-    )
+    response = owner_client.post(status_url(commitment), renegotiation(reason=reason))
     assert response.status_code == 200
     assert "2,000 characters or fewer" in response.content.decode()
     assert reason in response.content.decode()

@@ -1,4 +1,5 @@
 import datetime
+import itertools
 import re
 
 import pytest
@@ -108,44 +109,93 @@ def test_ratings_by_stage(user):
     ]
 
 
-def test_strategies_kept_most_and_least(user):
+def test_strategies_kept_most_and_least_among_those_with_enough_behind_them(user):
     for strategy, status, times in [
-        ("empathy", KEPT, 3),
-        ("empathy", MISSED, 1),
-        ("reliability", KEPT, 1),
-        ("reliability", MISSED, 3),
+        ("empathy", KEPT, 6),
+        ("empathy", MISSED, 2),
+        ("reliability", KEPT, 2),
+        ("reliability", MISSED, 6),
         ("transparency", KEPT, 2),
         ("patience", RENEGOTIATED, 1),
     ]:
         for _ in range(times):
             resolved(user, status, strategy=strategy)
     summary = insights.strategies(user)
-    assert summary.most.label == "Transparency"
+    # Transparency's 100% rests on two promises: too few to call it "kept most".
+    assert summary.most.label == "Empathy"
     assert summary.least.label == "Reliability"
-    assert [(r.label, r.rate) for r in summary.records] == [
-        ("Transparency", 100),
-        ("Empathy", 75),
-        ("Reliability", 25),
-        ("Patience", None),
+    assert [(r.label, r.rate, r.shown_rate) for r in summary.records] == [
+        ("Empathy", 75, 75),
+        ("Reliability", 25, 25),
+        ("Transparency", 100, None),
+        ("Patience", None, None),
     ]
 
 
+def test_a_rate_is_shown_only_after_five_kept_or_missed(user):
+    for _ in range(3):
+        resolved(user, KEPT)
+    resolved(user, MISSED)
+    resolved(user, RENEGOTIATED)
+    window = insights.consistency(user)[30]
+    assert (window.rate, window.shown_rate) == (75, None)
+    resolved(user, KEPT)
+    assert insights.consistency(user)[30].shown_rate == 80
+
+
 def test_a_chart_summarises_its_trend_in_words():
-    chart = line_chart("t", "Felt trust", [("1 Jun", 4), ("8 Jun", None), ("15 Jun", 7)], TRUST)
+    chart = line_chart(
+        "t", "Felt trust", [(day(6, 1), 4), (day(6, 8), None), (day(6, 15), 7)], TRUST
+    )
     assert chart.summary == (
         "Felt trust, on a scale of 1 to 10: rising, from 4 (1 Jun) to 7 (15 Jun); "
         "lowest 4, highest 7."
     )
     assert chart.segments == []  # the gap breaks the line; the dots remain
     assert len(chart.dots) == 2
-    falling = line_chart("f", "Connection", [("a", 4.5), ("b", 2.0)], CONNECTION)
+    falling = line_chart("f", "Connection", [(day(6, 1), 4.5), (day(6, 2), 2.0)], CONNECTION)
     assert "falling" in falling.summary
-    steady = line_chart("s", "Communication", [("a", 3), ("b", 3.1)], COMMUNICATION)
+    steady = line_chart("s", "Communication", [(day(6, 1), 3), (day(6, 2), 3.1)], COMMUNICATION)
     assert "steady" in steady.summary
 
 
+def test_points_sit_at_their_dates_on_the_x_axis():
+    points = [(day(6, 1), 4), (day(6, 2), 5), (day(6, 3), 6), (day(6, 30), 7)]
+    chart = line_chart("t", "Felt trust", points, TRUST)
+    xs = [float(x) for x, _, _ in chart.dots]
+    gaps = [b - a for a, b in itertools.pairwise(xs)]
+    assert gaps[0] == pytest.approx(gaps[1], abs=0.2)
+    assert gaps[2] == pytest.approx(27 * gaps[0], abs=1)
+    assert xs[0] == chart.left
+    assert xs[-1] == chart.right_edge
+
+
+def test_the_y_axis_shows_the_whole_scale_and_the_latest_point_is_labelled():
+    trust = line_chart("t", "Felt trust", [(day(6, 1), 4), (day(6, 9), 6.5)], TRUST)
+    assert [label for _, label in trust.y_ticks] == ["1", "4", "7", "10"]
+    assert trust.last.label == "6.5"
+    # The last point is at the right edge: its label ends there rather than being cut off.
+    assert trust.last.anchor == "end"
+    five = line_chart("c", "Connection", [(day(6, 1), 4)], CONNECTION)
+    assert [label for _, label in five.y_ticks] == ["1", "2", "3", "4", "5"]
+
+
+def test_the_x_axis_is_labelled_with_dates_that_stay_inside_the_chart():
+    chart = line_chart("t", "Felt trust", [(day(11, 1), 4), (day(11, 30), 6)], TRUST)
+    assert [label for _, label, _ in chart.x_labels] == ["1 Nov", "11 Nov", "20 Nov", "30 Nov"]
+    assert [anchor for _, _, anchor in chart.x_labels] == ["start", "middle", "middle", "end"]
+    assert float(chart.x_labels[-1][0]) <= chart.width
+
+
+def test_a_chart_runs_over_the_period_asked_for():
+    chart = line_chart("t", "Felt trust", [(day(6, 10), 4)], TRUST, start=day(6, 1), end=day(6, 30))
+    x = float(chart.dots[0][0])
+    assert chart.left < x < chart.right_edge
+    assert chart.x_labels[0][1] == "1 Jun"
+
+
 def test_an_empty_chart_says_so():
-    chart = line_chart("e", "Felt trust", [("1 Jun", None)], TRUST)
+    chart = line_chart("e", "Felt trust", [(day(6, 1), None)], TRUST)
     assert chart.empty
     assert chart.summary == "Felt trust: no check-ins in this period yet."
 
@@ -172,22 +222,66 @@ def test_the_insights_page_shows_rates_streak_stages_and_strategies(owner_client
     resolved(user, RENEGOTIATED, strategy="patience")
     text = owner_client.get(reverse("journal:insights")).content.decode()
     assert re.search(
-        r"Last 7 days</th>\s*<td>1</td>\s*<td>1</td>\s*<td>50%</td>\s*<td>1</td>", text
+        r"Last 7 days</h3>\s*<p class=\"small\">1 kept · 1 missed · 1 renegotiated early</p>", text
     )
+    assert "50%" not in text  # counts, until there are enough for a percentage
     assert "<strong>1</strong> week in a row" in text
     assert "Roots of distrust" in text
-    assert "Kept most: <strong>Empathy</strong>" in text
+    assert "<strong>Empathy</strong>: 1 kept, 0 missed" in text
+
+
+def test_the_insights_page_shows_rates_once_there_are_enough(owner_client, user):
+    make_checkin(user)
+    for status in (KEPT, KEPT, KEPT, KEPT, MISSED):
+        resolved(user, status, strategy="empathy")
+    resolved(user, KEPT, strategy="reliability")
+    for _ in range(5):
+        resolved(user, MISSED, strategy="reliability")
+    text = owner_client.get(reverse("journal:insights")).content.decode()
+    assert '<p class="big-number">45%</p>' in text
+    assert "Kept most: <strong>Empathy</strong> (80%)" in text
+
+
+def test_insights_for_a_new_person_say_what_will_appear_and_how_to_start(owner_client):
+    text = owner_client.get(reverse("journal:insights")).content.decode()
+    assert "Your insights grow here" in text
+    assert f'href="{reverse("journal:checkin_new")}"' in text
+    assert "data-table" not in text
+    assert "0 weeks" not in text
+    assert "Last 7 days" not in text
 
 
 def test_the_dashboard_shows_rate_streak_chart_and_next_lesson(owner_client, user):
     lesson = make_lesson(title="What trust is")
     make_checkin(user, trust=5)
-    resolved(user, KEPT)
-    resolved(user, KEPT)
-    resolved(user, MISSED)
+    for status in (KEPT, KEPT, KEPT, KEPT, MISSED):
+        resolved(user, status)
     text = owner_client.get(reverse("journal:dashboard")).content.decode()
-    assert "67%" in text
+    assert '<span class="big-number">80%</span>' in text
     assert "<strong>1</strong> week in a row" in text
     assert 'role="img"' in text
     assert "What trust is" in text
     assert lesson.get_absolute_url() in text
+
+
+def test_the_dashboard_counts_before_it_gives_a_percentage(owner_client, user):
+    resolved(user, KEPT)
+    resolved(user, MISSED)
+    text = owner_client.get(reverse("journal:dashboard")).content.decode()
+    assert "50%" not in text
+    assert "<strong>1 kept</strong>, 1 missed" in text
+
+
+def test_the_dashboard_never_says_zero_weeks_in_a_row(owner_client, user):
+    make_checkin(user, date=timezone.localdate() - datetime.timedelta(days=30))
+    text = owner_client.get(reverse("journal:dashboard")).content.decode()
+    assert "0 weeks" not in text
+    assert "Check in this week to start a new run of weeks." in text
+
+
+def test_the_dashboard_welcomes_a_new_person_with_two_first_steps(owner_client):
+    text = owner_client.get(reverse("journal:dashboard")).content.decode()
+    assert "Your journal starts with two small things" in text
+    assert f'href="{reverse("journal:checkin_new")}"' in text
+    assert "Keeping your word" not in text
+    assert "0 weeks" not in text

@@ -121,9 +121,13 @@ def test_a_retired_or_unknown_lesson_is_a_404(owner_client):
     )
 
 
-def test_saving_needs_a_post(owner_client):
+def test_the_save_address_shows_the_form_on_a_page_of_its_own(owner_client, user):
+    # Where a reflection typed on the lesson page comes back after a session timeout.
     lesson = make_lesson()
-    assert owner_client.get(save_url(lesson)).status_code == 405
+    response = owner_client.get(save_url(lesson))
+    assert response.status_code == 200
+    assert lesson.reflection in response.content.decode()
+    assert not LessonReflection.objects.exists()
 
 
 def test_a_reflection_is_listed_in_the_timeline(owner_client, user):

@@ -112,8 +112,10 @@ def test_the_dashboard_reads_no_lesson_bodies_and_no_unshown_private_text(
     # What the page does show is all there.
     assert "Call at lunch" in text
     assert f'href="{course[1].get_absolute_url()}">Lesson 1</a>' in text
-    assert "Talking at dinner" in text
-    assert "safety-note" in text
+    assert "6 / 10" in text  # today's check-in
+    # Words and the safety answer are not shown on the dashboard, so not read either.
+    assert '"journal_checkin"."working"' not in selects
+    assert "safety_concern" not in selects
     assert "a private note" not in text
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from trustrepair import kept_words
 from trustrepair.models import WrongCodeNotice
 
 
@@ -29,7 +30,9 @@ class Command(BaseCommand):
         failures = AxesProxyHandler.reset_failure_logs(age_days=days)
         attempts, _ = AccessAttempt.objects.filter(attempt_time__lte=cutoff).delete()
         notices, _ = WrongCodeNotice.objects.filter(failed_at__lte=cutoff).delete()
+        kept = kept_words.purge()
         self.stdout.write(
             f"Older than {days} days: {logs} access logs, {failures} failure logs, "
-            f"{attempts} attempts, {notices} wrong-code notices deleted."
+            f"{attempts} attempts, {notices} wrong-code notices deleted; "
+            f"{kept} expired kept forms deleted."
         )
