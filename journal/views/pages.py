@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
 from guides.progress import next_lesson_for
+from guides.start_here import path_for
 from trustrepair.http import AuthenticatedHttpRequest
 
 from .. import insights
@@ -79,6 +80,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "streak": insights.weekly_streak(user),
             "next_lesson": next_lesson_for(user),
             "suggestions": SUGGESTIONS,
+            "your_path": path_for(user),
         },
     )
 

@@ -16,6 +16,7 @@ EXEMPT = {
     "guides:incomplete": "a public lesson's slug; only ever writes the signed-in person's progress",
     "journal:reflection_save": "a public lesson's slug; only ever writes the person's own answer",
     "password_reset_confirm": "Django's signed reset token; a wrong one shows 'link expired'",
+    "guides:start_step": "a start-here question's name; only ever writes the person's own answers",
 }
 
 
@@ -51,6 +52,8 @@ def probes(owned) -> dict[str, list[str]]:
             urls[name] = [reverse(name, args=[links.new_token()]), "/s/not-a-token/"]
         elif name.startswith("sharing:"):
             urls[name] = [reverse(name, args=[owned.share.pk])]
+        elif name == "reminders:remove_device":
+            urls[name] = [reverse(name, args=[owned.device.pk])]
         elif name.startswith("journal:") and name.split(":")[1].split("_")[0] in by_kind:
             pk = by_kind[name.split(":")[1].split("_")[0]]
             urls[name] = [reverse(name, args=[pk])]
