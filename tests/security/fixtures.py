@@ -1,12 +1,15 @@
 """One row of every kind a person can own, so the attack tests cover them all."""
 
 import datetime
+import json
 from dataclasses import dataclass
 
 from django.utils import timezone
 
+from guides import start_here
 from guides.models import LessonProgress
 from journal.models import CheckIn, Commitment, CommitmentStatus, LessonReflection, PartnerFeatures
+from journal.reminders.models import PushSubscription, ReminderSettings
 from journal.sharing import links, summary
 from journal.sharing.models import Share
 from tests.journal.helpers import make_lesson
@@ -22,6 +25,7 @@ class Owned:
     share: Share
     token: str
     progress: LessonProgress
+    device: PushSubscription
 
 
 def fill_journal(user: User, text: str = "Owner's words") -> Owned:
@@ -81,6 +85,17 @@ def fill_journal(user: User, text: str = "Owner's words") -> Owned:
     twofactor.new_recovery_codes(user)
     WrongCodeNotice.objects.create(user=user, attempt=f"attempt-{user.pk}")
     PartnerFeatures.objects.create(user=user, confirmed_at=timezone.now())
+    start_here.record_answer(user, start_here.SIDE, "both")
+    start_here.record_answer(user, start_here.SITUATION, "friction")
+    start_here.record_answer(user, start_here.AFRAID, start_here.NO)
+    ReminderSettings.objects.create(user=user, by_email=True, days=[0, 2, 4])
+    device = PushSubscription.objects.create(
+        user=user,
+        endpoint=f"https://fcm.googleapis.com/fcm/send/{user.pk}",
+        key=json.dumps({"p256dh": "public-part", "auth": "secret-part"}),
+        endpoint_hash=f"hash-{user.pk}",
+        device="Firefox on Linux",
+    )
     UserSession.objects.create(
         session_key=f"session-{user.pk}-x",
         session_data="",
@@ -88,4 +103,4 @@ def fill_journal(user: User, text: str = "Owner's words") -> Owned:
         user=user,
     )
     assert totp.pk
-    return Owned(commitment, checkin, reflection, share, token, progress)
+    return Owned(commitment, checkin, reflection, share, token, progress, device)
