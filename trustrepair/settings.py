@@ -257,6 +257,8 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 # Without collectstatic (development and tests) whitenoise serves from the finders.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or env_bool("PLAIN_STATIC")
+# Browsers want the web app manifest with its own type.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 
 # One cache shared by every app server: lesson pages and the counters that must hold
 # across servers (share-link guesses, sign-up and password-reset limits). Unset, it is

@@ -213,8 +213,7 @@ def test_every_combination_needs_exactly_one_track(content_dir: Path):
     found = problems(content_dir)
     assert "paths.yaml: no track for side distrusting with situation friction" in found
     assert (
-        "paths.yaml: side both with situation friction is in two tracks (everyone, again)"
-        in found
+        "paths.yaml: side both with situation friction is in two tracks (everyone, again)" in found
     )
 
 

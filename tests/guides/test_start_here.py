@@ -1,4 +1,4 @@
-""""Start here": three questions, one a screen, that pick a path; the safety answer
+""" "Start here": three questions, one a screen, that pick a path; the safety answer
 turns partner features off and is never shown back."""
 
 import json

@@ -1,0 +1,166 @@
+"""The installable app in a real Chromium: lessons offline, nothing private kept."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import BrowserContext, Page, Playwright, expect
+
+from guides.loader import sync
+from journal.sharing import links, summary
+from tests.browser.conftest import CHROMIUM_FLAGS, assert_accessible, sign_up
+from trustrepair.models import User
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LESSON = "/guides/roots-of-distrust/old-hurts/"
+PRIVATE = ("/journal/", "/accounts/", "/s/", "/admin/", "/sw.js")
+
+# Every URL in every cache of Cache Storage, and the body of each.
+CACHED = """async () => {
+  const found = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      const response = await cache.match(request);
+      found.push([new URL(request.url).pathname + new URL(request.url).search,
+                  await response.clone().text()]);
+    }
+  }
+  return found;
+}"""
+
+
+def controlled(page: Page) -> None:
+    """Waits for the service worker, and reloads so that it serves this page too."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.ready")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def cached_paths(page: Page) -> list[str]:
+    return [path for path, _ in page.evaluate(CACHED)]
+
+
+def wait_until_cached(page: Page, path: str) -> None:
+    page.wait_for_function(
+        "async (path) => { for (const n of await caches.keys()) {"
+        " if (await (await caches.open(n)).match(path)) return true; } return false; }",
+        arg=path,
+    )
+
+
+def go_offline(context: BrowserContext) -> None:
+    context.set_offline(True)
+
+
+def test_a_lesson_read_once_opens_offline_and_no_private_page_is_ever_kept(page: Page):
+    sync()
+    sign_up(page, "juniper")
+    page.goto(LESSON)
+    controlled(page)
+    wait_until_cached(page, LESSON)
+
+    # Private pages visited online, with the worker in charge.
+    user = User.objects.get(username="juniper")
+    today = timezone.localdate()
+    snapshot = summary.build_snapshot(
+        user,
+        today - datetime.timedelta(days=6),
+        today,
+        include_ratings=True,
+        include_consistency=True,
+        reflection_checkin_ids=[],
+    )
+    _, token = links.create_share(user, snapshot, "A note for you", 7)
+    for path in ("/journal/", "/accounts/", "/accounts/reminders/", f"/s/{token}/", "/guides/"):
+        page.goto(path)
+
+    go_offline(page.context)
+    page.goto(LESSON)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Old hurts that follow us into new love"
+    )
+    assert_accessible(page)
+
+    kept = page.evaluate(CACHED)
+    paths = [path for path, _ in kept]
+    assert LESSON in paths
+    assert "/offline/" in paths
+    for path in paths:
+        assert not path.startswith(PRIVATE), path
+        assert path.startswith(("/guides/", "/static/", "/offline/")), path
+    # The kept lesson is the signed-out copy: no name, no session token, no sign-out.
+    for path, body in kept:
+        if path.startswith("/guides/"):
+            assert "juniper" not in body
+            assert "X-CSRFToken" not in body
+            assert "csrfmiddlewaretoken" not in body
+            assert "Log out" not in body
+
+    # A page never kept says it is offline, rather than failing.
+    page.goto("/journal/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
+    expect(page.get_by_role("link", name="Old hurts that follow us into new love")).to_be_visible()
+
+    page.context.set_offline(False)
+    page.goto("/guides/")
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/")
+    # Emptied on the way out; the next page may put its static files back, nothing else.
+    assert LESSON not in cached_paths(page)
+    assert all(path.startswith("/static/") for path in cached_paths(page))
+
+
+def test_save_this_stage_for_offline_keeps_every_lesson_of_it(page: Page):
+    sync()
+    page.goto("/guides/overcoming-distrust/")
+    controlled(page)
+    button = page.get_by_role("button", name="Save this stage for offline")
+    expect(button).to_be_visible()
+    assert_accessible(page)
+    button.click()
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_contain_text("12 lessons")
+
+    go_offline(page.context)
+    # Never opened, but saved with its stage.
+    page.goto("/guides/overcoming-distrust/boundaries-and-stepping-back/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Boundaries, and knowing when to step back"
+    )
+    page.goto("/guides/overcoming-distrust/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Overcoming distrust")
+
+
+def test_quick_exit_empties_the_saved_pages(page: Page, live_server):
+    sync()
+    page.goto(LESSON)
+    controlled(page)
+    wait_until_cached(page, LESSON)
+    page.route("https://www.wikipedia.org/**", lambda route: route.fulfill(body="elsewhere"))
+    page.get_by_role("link", name="Quick exit").click()
+    page.wait_for_url("https://www.wikipedia.org/**")
+    page.goto(live_server.url + "/static/css/app.css")
+    page.wait_for_function("async () => (await caches.keys()).length === 0")
+
+
+def test_chromium_finds_the_app_installable(
+    playwright: Playwright, browser_path: str, live_server, tmp_path
+):
+    # Installability is never reported for an incognito context, so a profile on disk.
+    context = playwright.chromium.launch_persistent_context(
+        tmp_path / "profile", executable_path=browser_path, args=CHROMIUM_FLAGS
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/guides/")
+        page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.ready")
+        session = context.new_cdp_session(page)
+        errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        manifest = session.send("Page.getAppManifest")
+    finally:
+        context.close()
+    assert errors == []
+    assert manifest["errors"] == []
+    assert manifest["url"].endswith("/static/manifest.webmanifest")
