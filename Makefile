@@ -18,10 +18,11 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
+# The web server, the task worker (reminders) and the reminder scheduler; Ctrl-C stops all.
 run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py sync_guides
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) exec $(BIN)/python manage.py devserver 127.0.0.1:8000
 
 sync: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py sync_guides
