@@ -46,6 +46,7 @@ class ReminderSettingsForm(forms.ModelForm):
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.user = user
+        self.label_suffix = ""
 
     def clean(self) -> dict:
         data = super().clean() or {}
