@@ -1,6 +1,7 @@
 """The installable app in a real Chromium: lessons offline, nothing private kept."""
 
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
@@ -164,3 +165,44 @@ def test_chromium_finds_the_app_installable(
     assert errors == []
     assert manifest["errors"] == []
     assert manifest["url"].endswith("/static/manifest.webmanifest")
+
+
+def test_a_push_shows_the_neutral_reminder(page: Page, live_server):
+    """The service worker's push handler, fed a push through the DevTools protocol."""
+    page.context.grant_permissions(["notifications"], origin=live_server.url)
+    page.goto("/guides/")
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.ready")
+    scope = page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.scope)")
+    assert scope == live_server.url + "/"
+    session = page.context.new_cdp_session(page)
+    registrations: list[dict] = []
+    session.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    session.send("ServiceWorker.enable")
+    for _ in range(100):  # the events arrive just after enable
+        ids = [r["registrationId"] for r in registrations if r["scopeURL"] == scope]
+        if ids:
+            break
+        page.wait_for_timeout(50)
+    registration_id = ids[0]
+    payload = json.dumps(
+        {
+            "title": "Notebook",
+            "body": "A moment for yourself today?",
+            "url": "/accounts/reminders/open/",
+        }
+    )
+    session.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": live_server.url, "registrationId": registration_id, "data": payload},
+    )
+    page.wait_for_function(
+        "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.length > 0)"
+    )
+    shown = page.evaluate(
+        "navigator.serviceWorker.ready.then(r => r.getNotifications())"
+        ".then(ns => ns.map(n => [n.title, n.body, n.data.url]))"
+    )
+    assert shown == [["Notebook", "A moment for yourself today?", "/accounts/reminders/open/"]]

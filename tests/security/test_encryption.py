@@ -49,6 +49,9 @@ def test_the_encrypted_fields_cover_the_journal_and_shares():
         "sharing.share.snapshot_json",
         "sharing.share.message",
         "sharing.share.reply",
+        "guides.selfcheck.answers",
+        "reminders.pushsubscription.endpoint",
+        "reminders.pushsubscription.key",
     }
     assert expected <= fields
 

@@ -125,3 +125,12 @@ def test_without_site_url_the_first_allowed_host_is_used(settings):
     assert links.site_url() == "https://notebook.example.org"
     settings.ALLOWED_HOSTS = ["*"]
     assert links.site_url() == ""
+
+
+def test_a_links_token_never_reaches_the_log(reminders, caplog):
+    token = links.make_token(reminders, links.STOP)
+    with caplog.at_level("INFO", logger="trustrepair.requests"):
+        Client().get(STOP, {"t": token})
+        Client().post(STOP, {"t": token})
+    assert "GET /accounts/reminders/stop/ 200" in caplog.text
+    assert token.split(":")[0] not in caplog.text
