@@ -28,8 +28,9 @@ PAUSE_FOR = datetime.timedelta(days=7)
 
 
 def settings_of(user: User) -> ReminderSettings:
-    reminders, _ = ReminderSettings.objects.select_related("user").get_or_create(user=user)
-    return reminders
+    """The person's settings; unsaved (off) until they first choose something."""
+    found = ReminderSettings.objects.filter(user=user).first()
+    return found if found is not None else ReminderSettings(user=user)
 
 
 @login_required
@@ -81,7 +82,7 @@ def add_device(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "device": device_label(request.headers.get("User-Agent", "")),
             },
         )
-        ReminderSettings.objects.filter(pk=settings_of(request.user).pk).update(by_push=True)
+        ReminderSettings.objects.update_or_create(user=request.user, defaults={"by_push": True})
     return JsonResponse({"ok": True}, status=201)
 
 

@@ -47,8 +47,9 @@ def test_signed_out_visitors_are_asked_to_log_in(client):
 def test_reminders_are_off_until_chosen(owner_client, user):
     page = owner_client.get(SETTINGS).content.decode()
     assert "a moment for yourself today?" in page
-    reminders = ReminderSettings.objects.get(user=user)
-    assert not reminders.has_channel
+    assert 'name="by_email" id="id_by_email" checked' not in page
+    # Looking changes nothing: the settings are kept only once chosen.
+    assert not ReminderSettings.objects.filter(user=user).exists()
 
 
 def test_choosing_days_and_a_time_turns_them_on(owner_client, user):
@@ -69,7 +70,7 @@ def test_email_needs_an_address_and_the_form_keeps_what_was_chosen(owner_client,
     text = response.content.decode()
     assert "Add an email address on your account page first" in text
     assert 'value="06:45"' in text
-    assert not ReminderSettings.objects.get(user=user).by_email
+    assert not ReminderSettings.objects.filter(user=user, by_email=True).exists()
 
 
 def test_a_time_inside_quiet_hours_and_no_day_are_refused(owner_client, user):
