@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 DEV_ENV := DEBUG=1
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+RUN_ADDR ?= 127.0.0.1:8000
 
 .PHONY: run test lint format bench demo sync clean
 
@@ -18,10 +19,11 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
+# The web server, the task worker (reminders) and the reminder scheduler; Ctrl-C stops all.
 run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py sync_guides
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) exec $(BIN)/python manage.py devserver $(RUN_ADDR)
 
 sync: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py sync_guides

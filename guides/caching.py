@@ -51,7 +51,14 @@ def site_version() -> str:
     for template_dir in template_dirs:
         for path in sorted(p for p in template_dir.rglob("*") if p.is_file()):
             digest.update(path.read_bytes())
-    for asset in ("css/app.css", "js/app.js", "django_htmx/htmx-2.min.js"):
+    for asset in (
+        "css/app.css",
+        "js/app.js",
+        "js/offline.js",
+        "django_htmx/htmx-2.min.js",
+        "manifest.webmanifest",
+        "img/apple-touch-icon.png",
+    ):
         digest.update(static(asset).encode())
     digest.update(f"{settings.SITE_TAB_NAME}\n{settings.QUICK_EXIT_URL}".encode())
     return digest.hexdigest()

@@ -6,7 +6,7 @@ Nothing here touches the database: guides.loader writes what this module returns
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import unescape as unescape_entities
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from django.utils.html import strip_tags
 from .coverage import is_brief_id
 from .helplines import HelplineDirectory, read_helplines
 from .models import Audience, Strategy
+from .tracks import TrackSource, read_tracks
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 STAGES_FILE = "stages.yaml"
@@ -33,7 +34,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WORD = re.compile(r"\w[\w'\u2019-]*")
 SENTENCE_ENDS = frozenset(".!?:;\u2026\"'\u201d\u2019)")
 # Stage slugs share the URL space under /guides/ with these pages.
-RESERVED_STAGE_SLUGS = frozenset({"search"})
+RESERVED_STAGE_SLUGS = frozenset({"search", "start"})
 
 LESSON_KEYS = {
     "slug",
@@ -95,6 +96,8 @@ class Content:
     stages: list[StageSource]
     lessons: list[LessonSource]
     helplines: HelplineDirectory
+    # Paths through the course for "start here" (guides.tracks); empty without paths.yaml.
+    tracks: list[TrackSource] = field(default_factory=list)
 
 
 def render_markdown(text: str) -> tuple[str, list[dict[str, str]]]:
@@ -365,11 +368,13 @@ def read_content(root: Path = CONTENT_DIR, helplines_file: Path | None = None) -
             except ContentError as error:
                 problems += error.problems
     problems += _check_across_files(lessons)
+    tracks, track_problems = read_tracks(root, {lesson.slug for lesson in lessons})
+    problems += track_problems
     helplines, helpline_problems = read_helplines(helplines_file or settings.HELPLINES_FILE)
     problems += helpline_problems
     if problems or helplines is None:
         raise ContentError(problems)
-    return Content(stages, lessons, helplines)
+    return Content(stages, lessons, helplines, tracks)
 
 
 def _check_across_files(lessons: list[LessonSource]) -> list[str]:

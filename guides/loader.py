@@ -15,7 +15,8 @@ from django.db import transaction
 from .caching import forget_course
 from .content import CONTENT_DIR, STAGES_FILE, Content, LessonSource, StageSource, read_content
 from .helplines import HelplineDirectory
-from .models import Helpline, HelplineNote, Lesson, Stage
+from .models import Helpline, HelplineNote, Lesson, PathStep, Stage
+from .tracks import TrackSource, path_rows
 
 
 @dataclass
@@ -29,6 +30,8 @@ class SyncReport:
     retired: list[str] = field(default_factory=list)
     helplines: int = 0
     helplines_changed: bool = False
+    tracks: int = 0
+    tracks_changed: bool = False
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -40,6 +43,7 @@ class SyncReport:
             + len(self.updated)
             + len(self.retired)
             + self.helplines_changed
+            + self.tracks_changed
         )
 
     def summary(self) -> str:
@@ -50,6 +54,7 @@ class SyncReport:
             f"{len(self.unchanged)} unchanged, {len(self.retired)} retired.",
             f"Helplines: {self.helplines} "
             + ("written." if self.helplines_changed else "unchanged."),
+            f"Paths: {self.tracks} tracks " + ("written." if self.tracks_changed else "unchanged."),
             *self.notes,
             f"{self.changed} changed.",
         ]
@@ -69,6 +74,7 @@ def write_content(content: Content, *, dry_run: bool = False) -> SyncReport:
         stages = _sync_stages(content.stages, report)
         _sync_lessons(content.lessons, stages, report)
         _sync_helplines(content.helplines, report)
+        _sync_tracks(content.tracks, report)
         if dry_run:
             transaction.set_rollback(True)
     forget_course()
@@ -164,6 +170,30 @@ def _sync_helplines(directory: HelplineDirectory, report: SyncReport) -> None:
     HelplineNote.objects.all().delete()
     HelplineNote.objects.create(find_local=directory.find_local)
     report.helplines_changed = True
+
+
+def _sync_tracks(tracks: list[TrackSource], report: SyncReport) -> None:
+    """Like the helplines: replaced as a whole, and only when something differs."""
+    report.tracks = len(tracks)
+    wanted = path_rows(tracks)
+    stored = sorted(
+        PathStep.objects.values_list("side", "situation", "position", "lesson__slug", "track")
+    )
+    if stored == wanted:
+        return
+    lessons = dict(Lesson.objects.values_list("slug", "pk"))
+    PathStep.objects.all().delete()
+    PathStep.objects.bulk_create(
+        PathStep(
+            side=side,
+            situation=situation,
+            position=position,
+            lesson_id=lessons[slug],
+            track=name,
+        )
+        for side, situation, position, slug, name in wanted
+    )
+    report.tracks_changed = True
 
 
 def _apply(instance: Stage | Lesson, values: dict[str, Any]) -> list[str]:

@@ -6,6 +6,8 @@ from django.db.models import Count, JSONField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 
+from trustrepair.crypto import EncryptedTextField
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -239,3 +241,72 @@ class HelplineNote(models.Model):
 
     def __str__(self) -> str:
         return "How to find a local service"
+
+
+class Side(models.TextChoices):
+    """Which side of the doubt a person is on ("start here", first question)."""
+
+    DOUBTED = "doubted", "My partner doubts me"
+    DISTRUSTING = "distrusting", "I find it hard to trust my partner"
+    BOTH = "both", "Both: we each find it hard to trust the other"
+    NOT_SURE = "not-sure", "Not sure"
+
+
+class Situation(models.TextChoices):
+    """What is going on ("start here", second question)."""
+
+    BREACH_RECENT = (
+        "breach-recent",
+        "A breach of trust in this relationship, in the last few months",
+    )
+    BREACH_PAST = "breach-past", "A breach of trust in this relationship, longer ago"
+    OLD_HURTS = "old-hurts", "Old hurts from before this relationship"
+    FRICTION = "friction", "Everyday friction and misunderstandings"
+    NOT_SURE = "not-sure", "Not sure"
+
+
+class PathStep(models.Model):
+    """One lesson on the path for one combination of answers, loaded from paths.yaml.
+
+    A row per (side, situation, position) so that finding a person's path is one
+    indexed query; the file may give several combinations the same list.
+    """
+
+    side = models.CharField(max_length=16, choices=Side.choices)
+    situation = models.CharField(max_length=16, choices=Situation.choices)
+    position = models.PositiveSmallIntegerField()
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="path_steps")
+    # The track's name in the file, for writers reading the admin or a report.
+    track = models.SlugField(max_length=60)
+
+    class Meta:
+        ordering = ["side", "situation", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["side", "situation", "position"], name="one_lesson_per_path_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.track} {self.position}"
+
+
+class SelfCheck(models.Model):
+    """A person's answers to "start here", encrypted like journal text.
+
+    `answers` holds JSON: side, situation, and the safety answer with when it was
+    given. Nothing about the answers is kept in a plain column, so neither a database
+    dump nor an index can tell what anyone said.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="self_check"
+    )
+    answers = EncryptedTextField(default="{}")
+    # Set when the person reaches the end (answering or skipping each question);
+    # a path is shown from then on.
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Start-here answers of {self.user_id}"

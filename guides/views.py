@@ -21,15 +21,23 @@ from .progress import (
     resume_point,
 )
 from .search import MAX_QUERY_LENGTH, clean_query, search_lessons
+from .start_here import path_for
 
 
 @require_safe
 def index(request: HtmxHttpRequest) -> HttpResponse:
-    lessons = course_lessons(request.user)
+    """The whole course; for someone who answered "start here", their path first, with
+    the whole course one click away (?all=1)."""
+    user = request.user
+    your_path = path_for(user) if user.is_authenticated else None
+    show_course = your_path is None or request.GET.get("all") == "1"
+    lessons = course_lessons(user) if show_course else []
     opened = any(lesson.last_viewed_at is not None for lesson in lessons)
     context = {
+        "your_path": your_path,
+        "show_course": show_course,
         "stages": outline(lessons),
-        "resume": resume_point(lessons) if request.user.is_authenticated else None,
+        "resume": resume_point(lessons) if user.is_authenticated else None,
         "has_started": opened,
         "lesson_count": len(lessons),
     }

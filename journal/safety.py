@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
+from guides.start_here import latest_safety_answer
 from trustrepair.http import AuthenticatedHttpRequest
 from trustrepair.models import User
 
@@ -42,7 +43,7 @@ def latest_checkin_answer(user: User) -> Answer:
     return (bool(row[0]), row[1]) if row else None
 
 
-ANSWER_SOURCES: list[Callable[[User], Answer]] = [latest_checkin_answer]
+ANSWER_SOURCES: list[Callable[[User], Answer]] = [latest_checkin_answer, latest_safety_answer]
 
 
 def latest_yes(user: User) -> datetime.datetime | None:

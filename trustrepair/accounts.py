@@ -73,10 +73,29 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(
             request, "Welcome. Your account is ready, and everything you write is private to you."
         )
-        response = redirect("guides:index")
+        # A new account starts with "start here" (skippable), which picks a path.
+        response = redirect("guides:start")
         device_cookie.remember(request, response, user.get_username())
         return response
     return render(request, "registration/signup.html", {"form": form})
+
+
+_logout = auth_views.LogoutView.as_view()
+
+
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """Django's sign-out, asking the browser to drop its HTTP cache too.
+
+    Cache Storage (lessons kept for offline reading) is emptied by static/js/offline.js
+    and the service worker as the form is sent. Only "cache" is cleared here: "storage"
+    would also remove the service worker, and with it this device's reminder
+    notifications, and "cookies" the device cookie that keeps the owner from being
+    locked out; quick exit clears all of it.
+    """
+    response = _logout(request)
+    if request.method == "POST":
+        response["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 def locked_out(

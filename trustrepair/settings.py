@@ -108,6 +108,9 @@ INSTALLED_APPS = [
     "journal",
     "journal.sharing",
     "journal.couples",
+    "journal.reminders",
+    # Django's Tasks framework on the database (no broker): `manage.py db_worker`.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +259,8 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 # Without collectstatic (development and tests) whitenoise serves from the finders.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or env_bool("PLAIN_STATIC")
+# Browsers want the web app manifest with its own type.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 
 # One cache shared by every app server: lesson pages and the counters that must hold
 # across servers (share-link guesses, sign-up and password-reset limits). Unset, it is
@@ -348,6 +353,8 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "manifest-src": [CSP.SELF],
+    # The service worker (/sw.js) that keeps lessons for offline reading.
+    "worker-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
@@ -373,6 +380,33 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+
+# Background work (reminders) runs on Django's Tasks framework with the database backend:
+# `manage.py db_worker` runs what `manage.py schedule_reminders` enqueues.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# The address of the site, for links in messages sent from the worker (reminder emails).
+# Unset, the first host in ALLOWED_HOSTS is used with https://.
+SITE_URL = (os.environ.get("SITE_URL") or ("http://127.0.0.1:8000" if DEBUG else "")).rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} should start with https://")
+# Web Push (reminders as notifications): a VAPID key pair from
+# `manage.py generate_vapid_keys`. Without it, only email reminders are offered.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "").strip()
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "").strip()
+if bool(VAPID_PUBLIC_KEY) != bool(VAPID_PRIVATE_KEY):
+    raise ImproperlyConfigured("Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither.")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "").strip() or f"mailto:{DEFAULT_FROM_EMAIL}"
+# The push services a browser's subscription may point at (host names, subdomains
+# included). The worker sends to these addresses, so nothing else is accepted.
+PUSH_SERVICE_HOSTS = env_list(
+    "PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com",
+)
 
 # A neutral page for the quick exit; it must be somewhere unremarkable.
 QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.wikipedia.org/")

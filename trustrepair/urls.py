@@ -2,14 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import accounts, views
+from . import accounts, pwa, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("guides.safety_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("exit/", views.quick_exit, name="quick_exit"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("accounts/", accounts.account, name="account"),
+    path("accounts/reminders/", include("journal.reminders.urls")),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", accounts.login_view, name="login"),
     path("accounts/login/verify/", accounts.login_verify, name="login_verify"),
@@ -24,7 +27,7 @@ urlpatterns = [
     path("accounts/two-factor/", accounts.two_factor_setup, name="two_factor_setup"),
     path("accounts/two-factor/codes/", accounts.recovery_codes, name="recovery_codes"),
     path("accounts/two-factor/off/", accounts.two_factor_disable, name="two_factor_disable"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", accounts.logout_view, name="logout"),
     path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from guides.progress import next_lesson_for
+from guides.start_here import path_for
 from trustrepair.http import AuthenticatedHttpRequest
 
 from .. import insights
@@ -62,6 +63,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         end=today,
     )
     consistency = insights.consistency(user, (30,))[30]
+    your_path = path_for(user)
     return render(
         request,
         "journal/dashboard.html",
@@ -73,9 +75,11 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "trust_chart": trust_chart,
             "consistency": consistency,
             "streak": insights.weekly_streak(user, today),
-            "next_lesson": next_lesson_for(user),
+            # With a path, its next lesson is the one to show; the course's is not asked for.
+            "next_lesson": None if your_path else next_lesson_for(user),
             "suggestions": SUGGESTIONS,
             "is_new": latest is None and not open_commitments and not consistency.resolved,
+            "your_path": your_path,
         },
     )
 

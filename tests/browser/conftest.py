@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -29,16 +29,27 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser_path() -> str:
     path = chromium_path()
     if path is None:
         if os.environ.get("CI"):
             pytest.fail("CI must run the browser tests: install Debian's chromium")
         pytest.skip("no chromium installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def playwright(browser_path: str) -> Iterator[Playwright]:
+    """One Playwright per test session (its sync API runs one event loop per thread)."""
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def browser(browser_path: str, playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=browser_path, args=CHROMIUM_FLAGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
@@ -149,4 +160,7 @@ def sign_up(page: Page, username: str, password: str = BROWSER_PASSWORD) -> None
     page.locator("#id_password1").fill(password)
     page.locator("#id_password2").fill(password)
     page.get_by_role("button", name="Create account").click()
+    # A new account starts with "start here"; these tests leave it for the lessons.
+    page.wait_for_url("**/guides/start/")
+    page.get_by_role("link", name="Leave these questions and see the lessons").click()
     page.wait_for_url("**/guides/")

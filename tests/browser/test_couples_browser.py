@@ -58,6 +58,8 @@ def answer(page: Page, trust: str, working: str, note: str) -> None:
     page.get_by_label("What is working between us?").fill(working)
     page.get_by_label("Private note (optional)").fill(note)
     page.get_by_role("button", name="Save my answers").click()
+    # The save is a navigation: wait for its page before anyone reloads.
+    expect(page.get_by_text("Your answers are saved.")).to_be_visible()
 
 
 def invite_and_accept(alex: Page, blair: Page) -> None:

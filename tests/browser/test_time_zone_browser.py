@@ -86,7 +86,7 @@ def test_without_javascript_sign_up_picks_the_zone_and_the_check_in_still_works(
     page.locator("#id_password2").fill(BROWSER_PASSWORD)
     page.get_by_label("Your time zone").select_option("Pacific/Kiritimati")
     page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/guides/")
+    page.wait_for_url("**/guides/start/")
     assert User.objects.get(username="plain").time_zone == "Pacific/Kiritimati"
 
     page.goto("/journal/checkins/new/")

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 STATUSES = list(CommitmentStatus.values)
 STRATEGIES = ["reliability", "empathy", "transparency", "appreciation"]
-DASHBOARD_BUDGET = 8
+# Session, person, open commitments, recent check-ins, 30-day consistency, streak weeks,
+# the start-here answers, the next lesson (or the path's lessons), partner replies.
+DASHBOARD_BUDGET = 9
 
 
 def fill_journal(user, entries: int, lessons: list) -> None:

@@ -1,14 +1,17 @@
 """One row of every kind a person can own, so the attack tests cover them all."""
 
 import datetime
+import json
 from dataclasses import dataclass
 
 from django.utils import timezone
 
+from guides import start_here
 from guides.models import LessonProgress
 from journal.couples import joint, linking
 from journal.couples.models import Invitation, JointCheckIn, Link, VisibleCommitment
 from journal.models import CheckIn, Commitment, CommitmentStatus, LessonReflection, PartnerFeatures
+from journal.reminders.models import PushSubscription, ReminderSettings
 from journal.sharing import links, summary
 from journal.sharing.models import Share
 from tests.helpers import make_user
@@ -30,6 +33,7 @@ class Owned:
     joint_checkin: JointCheckIn
     invitation: Invitation
     kept: Commitment
+    device: PushSubscription
 
 
 def answer_joint(user: User, checkin: JointCheckIn, text: str) -> None:
@@ -96,6 +100,17 @@ def fill_journal(user: User, text: str = "Owner's words") -> Owned:
     twofactor.new_recovery_codes(user)
     WrongCodeNotice.objects.create(user=user, attempt=f"attempt-{user.pk}")
     PartnerFeatures.objects.create(user=user, confirmed_at=timezone.now())
+    start_here.record_answer(user, start_here.SIDE, "both")
+    start_here.record_answer(user, start_here.SITUATION, "friction")
+    start_here.record_answer(user, start_here.AFRAID, start_here.NO)
+    ReminderSettings.objects.create(user=user, by_email=True, days=[0, 2, 4])
+    device = PushSubscription.objects.create(
+        user=user,
+        endpoint=f"https://fcm.googleapis.com/fcm/send/{user.pk}",
+        key=json.dumps({"p256dh": "public-part", "auth": "secret-part"}),
+        endpoint_hash=f"hash-{user.pk}",
+        device="Firefox on Linux",
+    )
     UserSession.objects.create(
         session_key=f"session-{user.pk}-x",
         session_data="",
@@ -124,4 +139,5 @@ def fill_journal(user: User, text: str = "Owner's words") -> Owned:
         joint_checkin,
         invitation,
         kept,
+        device,
     )

@@ -52,6 +52,9 @@ def test_the_encrypted_fields_cover_the_journal_and_shares():
         "couples.jointanswer.working",
         "couples.jointanswer.would_help",
         "couples.jointanswer.private_note",
+        "guides.selfcheck.answers",
+        "reminders.pushsubscription.endpoint",
+        "reminders.pushsubscription.key",
     }
     assert expected <= fields
 

@@ -229,6 +229,10 @@ def page_urls(owned) -> list[str]:
                 urls.append(reverse(name, args=[lesson.stage.slug, lesson.slug]))
             elif name == "journal:reflection_save":
                 urls.append(reverse(name, args=[lesson.slug]))
+            elif name == "guides:start_step":
+                urls.append(reverse(name, args=["situation"]))
+            elif name == "reminders:remove_device":
+                urls.append(reverse(name, args=[owned.device.pk]))
             elif name.split(":")[-1].split("_")[0] in args:
                 urls.append(reverse(name, args=args[name.split(":")[-1].split("_")[0]]))
             else:

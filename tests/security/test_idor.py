@@ -18,6 +18,7 @@ EXEMPT = {
     "guides:incomplete": "a public lesson's slug; only ever writes the signed-in person's progress",
     "journal:reflection_save": "a public lesson's slug; only ever writes the person's own answer",
     "password_reset_confirm": "Django's signed reset token; a wrong one shows 'link expired'",
+    "guides:start_step": "a start-here question's name; only ever writes the person's own answers",
 }
 
 
@@ -63,6 +64,8 @@ def probes(owned) -> dict[str, list[str]]:
         elif name in {"couples:commitment_show", "couples:commitment_hide", "couples:noticed"}:
             # Shown to the owner's partner, so the one a partner could notice.
             urls[name] = [reverse(name, args=[owned.kept.pk])]
+        elif name == "reminders:remove_device":
+            urls[name] = [reverse(name, args=[owned.device.pk])]
         elif name.startswith("journal:") and name.split(":")[1].split("_")[0] in by_kind:
             pk = by_kind[name.split(":")[1].split("_")[0]]
             urls[name] = [reverse(name, args=[pk])]

@@ -1,0 +1,147 @@
+""" "Start here": three short questions that pick a path through the lessons.
+
+The answers live in one encrypted column (SelfCheck.answers). The first two pick a
+track from paths.yaml (guides.tracks); the third, the safety question, only ever
+feeds journal.safety (a yes turns partner features off by default) and is never
+shown back: no page a partner could see depends on it.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db.models import F, FilteredRelation, Q
+from django.utils import timezone
+
+from trustrepair.models import User
+
+from .models import BODY_FIELDS, Lesson, PathStep, SelfCheck, Side, Situation
+from .progress import ReadLesson, resume_point
+
+SIDE, SITUATION, AFRAID = "side", "situation", "afraid"
+# The questions in order; each is one screen at /guides/start/<step>/.
+STEPS = (SIDE, SITUATION, AFRAID)
+YES, NO = "yes", "no"
+
+
+@dataclass(frozen=True)
+class Answers:
+    side: str | None = None
+    situation: str | None = None
+    afraid: bool | None = None
+    afraid_at: datetime.datetime | None = None
+
+    @property
+    def path_key(self) -> tuple[str, str]:
+        """A question skipped counts as "not sure"."""
+        return (self.side or Side.NOT_SURE, self.situation or Situation.NOT_SURE)
+
+
+def _load(raw: str) -> Answers:
+    try:
+        data = json.loads(raw or "{}")
+    except ValueError:
+        data = {}
+    when = data.get("afraid_at")
+    return Answers(
+        side=data.get(SIDE) if data.get(SIDE) in Side.values else None,
+        situation=data.get(SITUATION) if data.get(SITUATION) in Situation.values else None,
+        afraid=data.get(AFRAID) if isinstance(data.get(AFRAID), bool) else None,
+        afraid_at=datetime.datetime.fromisoformat(when) if isinstance(when, str) else None,
+    )
+
+
+def _dump(answers: Answers) -> str:
+    data: dict[str, Any] = {SIDE: answers.side, SITUATION: answers.situation}
+    if answers.afraid is not None and answers.afraid_at is not None:
+        data[AFRAID] = answers.afraid
+        data["afraid_at"] = answers.afraid_at.isoformat()
+    return json.dumps(data)
+
+
+def answers_of(user: User) -> Answers:
+    raw = SelfCheck.objects.filter(user=user).values_list("answers", flat=True).first()
+    return _load(raw) if raw is not None else Answers()
+
+
+def record_answer(user: User, step: str, value: str | None) -> Answers:
+    """Saves one question's answer (None: skipped). Skipping the safety question keeps
+    an earlier answer to it: a skip is not a no."""
+    check, _ = SelfCheck.objects.get_or_create(user=user)
+    answers = _load(check.answers)
+    if step == SIDE:
+        answers = Answers(value, answers.situation, answers.afraid, answers.afraid_at)
+    elif step == SITUATION:
+        answers = Answers(answers.side, value, answers.afraid, answers.afraid_at)
+    elif step == AFRAID and value in (YES, NO):
+        answers = Answers(answers.side, answers.situation, value == YES, timezone.now())
+    elif step != AFRAID:
+        raise ValueError(f"no such step: {step}")
+    check.answers = _dump(answers)
+    if step == STEPS[-1]:
+        check.finished_at = timezone.now()
+    check.save()
+    return answers
+
+
+def latest_safety_answer(user: User) -> tuple[bool, datetime.datetime] | None:
+    """journal.safety's answer source: (yes?, when) or None if never answered."""
+    answers = answers_of(user)
+    if answers.afraid is None or answers.afraid_at is None:
+        return None
+    return answers.afraid, answers.afraid_at
+
+
+def has_finished(user: User) -> bool:
+    return SelfCheck.objects.filter(user=user, finished_at__isnull=False).exists()
+
+
+@dataclass
+class YourPath:
+    lessons: list[ReadLesson]
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.completed_at is not None)
+
+    @property
+    def next_lesson(self) -> ReadLesson | None:
+        return resume_point(self.lessons)
+
+
+def path_lessons(side: str, situation: str) -> list[str]:
+    """The lesson slugs on the path for these answers, in order (for tests and tools)."""
+    return list(
+        PathStep.objects.filter(side=side, situation=situation, lesson__retired=False)
+        .order_by("position")
+        .values_list("lesson__slug", flat=True)
+    )
+
+
+def path_for(user: User) -> YourPath | None:
+    """The person's path with their progress, or None before they finish "start here"
+    (or when no paths are loaded). Two queries: the answers, then the lessons."""
+    check = SelfCheck.objects.filter(user=user, finished_at__isnull=False).first()
+    if check is None:
+        return None
+    side, situation = _load(check.answers).path_key
+    lessons = (
+        Lesson.objects.published()
+        .filter(path_steps__side=side, path_steps__situation=situation)
+        .select_related("stage")
+        .defer(*BODY_FIELDS)
+        .annotate(
+            mine=FilteredRelation("progress", condition=Q(progress__user=user)),
+            completed_at=F("mine__completed_at"),
+            last_viewed_at=F("mine__last_viewed_at"),
+            step=F("path_steps__position"),
+        )
+        .order_by("step")
+    )
+    found = cast(list[ReadLesson], list(lessons))
+    return YourPath(found) if found else None
