@@ -91,21 +91,20 @@ class Postgres:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-def process_seconds(*, group: int | None = None, command: str | None = None) -> float:
-    """CPU time of the live processes in a process group or with a command name, with what
-    they have reaped (PostgreSQL's ended backends are counted by the postmaster)."""
+def process_seconds(*, group: int | None = None, cmdline: str | None = None) -> float:
+    """CPU time of the live processes in a process group, or whose command line holds
+    `cmdline` (a PostgreSQL backend names its database there)."""
     ticks = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            head, _, rest = stat.read_text().rpartition(")")
+            fields = (proc / "stat").read_text().rpartition(")")[2].split()
+            # After "(comm)": state ppid pgrp ...; utime and stime are the 12th and 13th.
+            if (group is not None and int(fields[2]) == group) or (
+                cmdline is not None and cmdline in (proc / "cmdline").read_text()
+            ):
+                ticks += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
         except OSError:
             continue
-        fields = rest.split()
-        # After "(comm)": state ppid pgrp ...; utime stime cutime cstime are 12th-15th.
-        if (group is not None and int(fields[2]) == group) or (
-            command is not None and head.partition("(")[2] == command
-        ):
-            ticks += sum(int(value) for value in fields[11:15])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
@@ -117,11 +116,15 @@ def busy_seconds() -> float:
 
 
 class OtherLoad:
-    """CPU used meanwhile by PostgreSQL, and by whatever is neither gunicorn, wrk nor the
-    database: the test suites and browsers of a shared machine, which lower requests/s."""
+    """CPU used meanwhile by the PostgreSQL backends of the benchmark's database, and by
+    whatever is none of gunicorn, wrk and those: the test suites and browsers of a shared
+    machine, which lower requests/s."""
 
     def __init__(self, server: "Gunicorn") -> None:
         self.server = server
+        # The backends serving this database; on SQLite there are none.
+        url = server.env["DATABASE_URL"]
+        self.database = f" {url.rsplit('/', 1)[-1]} " if url.startswith("postgres") else None
         self.start = self.sample()
 
     def sample(self) -> tuple[float, ...]:
@@ -131,7 +134,7 @@ class OtherLoad:
             busy_seconds(),
             self.server.cpu_seconds(),
             children.ru_utime + children.ru_stime,  # wrk, once reaped
-            process_seconds(command="postgres"),
+            process_seconds(cmdline=self.database) if self.database else 0.0,
         )
 
     def measure(self) -> dict[str, float]:

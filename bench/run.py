@@ -180,7 +180,7 @@ def measure(
     result = Wrk(url, name=target.name, duration=args.duration, **options).run()
     result["cpu_ms"] = 1000 * (server.cpu_seconds() - cpu) / result["requests"]
     result.update(others.measure())
-    result["db_ms"] = 1000 * result["database_seconds"] / result["requests"]
+    result["db_ms"] = 1000 * result["database_seconds"] / result["requests"] or None
     if writers is not None and target.method == "POST":
         result["writes"] = writers.verify(result)
     return result
@@ -216,10 +216,11 @@ def table(args: argparse.Namespace, env: dict[str, str], seeded: "Seeded", label
         r = results[page.name]
         r["queries"] = queries(page) if page.name != "static" else 0
         r["x_static"], r["x_cpu"] = r["rps"] / static["rps"], static["cpu_ms"] / r["cpu_ms"]
+        db_ms = f"{r['db_ms']:.2f}" if r["db_ms"] else "-"
         say(
             f"{page.label:<24}{r['rps']:>9.1f}{r['p50_us'] / 1000:>8.2f}{r['p99_us'] / 1000:>8.2f}"
             f"{r['errors']:>7}{r['x_static']:>9.2f}{r['cpu_ms']:>8.2f}{r['x_cpu']:>7.3f}"
-            f"{r['db_ms'] or '-':>7.3}{r['queries']:>8}{100 * r['others_share']:>7.0f}%"
+            f"{db_ms:>7}{r['queries']:>8}{100 * r['others_share']:>7.0f}%"
         )
         if page.goal:
             kind, wanted = page.goal
