@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from bench.harness import ROOT
 from bench.seed import Seeded
-from bench.traffic import CHECKIN_FIELDS
+from bench.traffic import CHECKIN_FIELDS, CHECKIN_URL
 from guides.models import Lesson
 
 
@@ -58,7 +58,7 @@ def targets(seeded: Seeded) -> list[Target]:
         Target(
             "checkin",
             "check-in POST",
-            reverse("journal:checkin_new"),
+            reverse(CHECKIN_URL),
             writer,
             "POST",
             ("cpu", 0.1),

@@ -27,6 +27,8 @@ CHECKIN_FIELDS = {
 }
 FIELD_NAME = re.compile(r"""name=["']([a-z_]+)["']""")
 CSRF_INPUT = re.compile(r"""name=["']csrfmiddlewaretoken["']\s+value=["']([^"']+)["']""")
+# Where a check-in for any day is posted.
+CHECKIN_URL = "journal:checkin_new"
 # Three connections read for every one that writes: people look more than they write.
 WRITE_SHARE = 4
 # Each run writes on dates of its own, 4,000 days apart, apart from real check-ins.
@@ -43,7 +45,7 @@ class Writers:
 
     def __init__(self, port: int, people: list[tuple[int, str]]) -> None:
         self.port = port
-        self.path = reverse("journal:checkin_new")
+        self.path = reverse(CHECKIN_URL)
         self.ids = [pk for pk, _session in people]
         self.entries: list[dict[str, str]] = []
         for _pk, session in people:
