@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,41 +92,71 @@ class Postgres:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-def process_seconds(*, group: int | None = None, cmdline: str | None = None) -> float:
-    """CPU time of the live processes in a process group, or whose command line holds
-    `cmdline` (a PostgreSQL backend names its database there)."""
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def process_ticks(proc: Path) -> tuple[str, list[int]]:
+    """A process's command name, and after it: state, ppid, pgrp, ... (see proc(5))."""
+    head, _, rest = (proc / "stat").read_text().rpartition(")")
+    return head.partition("(")[2], [int(f) if f.lstrip("-").isdigit() else 0 for f in rest.split()]
+
+
+def group_seconds(group: int) -> float:
+    """CPU time of a process group's live processes and of the children they reaped."""
     ticks = 0
     for proc in Path("/proc").glob("[0-9]*"):
         try:
-            fields = (proc / "stat").read_text().rpartition(")")[2].split()
-            # After "(comm)": state ppid pgrp ...; utime and stime are the 12th and 13th.
-            if (group is not None and int(fields[2]) == group) or (
-                cmdline is not None and cmdline in (proc / "cmdline").read_text()
-            ):
-                ticks += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+            _name, fields = process_ticks(proc)
         except OSError:
             continue
-    return ticks / os.sysconf("SC_CLK_TCK")
+        if fields[2] == group:  # utime stime cutime cstime are the 12th to 15th fields
+            ticks += sum(fields[11:15])
+    return ticks / TICK
+
+
+def backend_ticks(database: str) -> dict[int, int]:
+    """CPU ticks of each live PostgreSQL backend serving `database` (its command line
+    names the database)."""
+    ticks = {}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            name, fields = process_ticks(proc)
+            if name == "postgres" and f" {database} " in (proc / "cmdline").read_text():
+                ticks[int(proc.name)] = fields[11] + fields[12]
+        except OSError:
+            continue
+    return ticks
 
 
 def busy_seconds() -> float:
     """CPU time spent by everything on the machine (all cores), from /proc/stat."""
     fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     # user nice system idle iowait irq softirq steal: all but idle and iowait.
-    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+    return (sum(fields[:8]) - fields[3] - fields[4]) / TICK
 
 
 class OtherLoad:
     """CPU used meanwhile by the PostgreSQL backends of the benchmark's database, and by
     whatever is none of gunicorn, wrk and those: the test suites and browsers of a shared
-    machine, which lower requests/s."""
+    machine, which lower requests/s.
+
+    Backends are looked at four times a second: one that ends mid-run (CONN_MAX_AGE)
+    takes its CPU time with it, so its last reading is kept."""
 
     def __init__(self, server: "Gunicorn") -> None:
         self.server = server
-        # The backends serving this database; on SQLite there are none.
         url = server.env["DATABASE_URL"]
-        self.database = f" {url.rsplit('/', 1)[-1]} " if url.startswith("postgres") else None
+        self.database = url.rsplit("/", 1)[-1] if url.startswith("postgres") else ""
+        self.first = self.last = backend_ticks(self.database) if self.database else {}
+        self.halt = threading.Event()
+        self.watcher = threading.Thread(target=self.watch, daemon=True)
+        if self.database:
+            self.watcher.start()
         self.start = self.sample()
+
+    def watch(self) -> None:
+        while not self.halt.wait(0.25):
+            self.last = {**self.last, **backend_ticks(self.database)}
 
     def sample(self) -> tuple[float, ...]:
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -134,13 +165,17 @@ class OtherLoad:
             busy_seconds(),
             self.server.cpu_seconds(),
             children.ru_utime + children.ru_stime,  # wrk, once reaped
-            process_seconds(cmdline=self.database) if self.database else 0.0,
         )
 
     def measure(self) -> dict[str, float]:
-        wall, busy, ours, wrk, database = (
+        wall, busy, ours, wrk = (
             end - start for end, start in zip(self.sample(), self.start, strict=True)
         )
+        if self.database:
+            self.halt.set()
+            self.watcher.join()
+            self.last = {**self.last, **backend_ticks(self.database)}
+        database = sum(t - self.first.get(pid, 0) for pid, t in self.last.items()) / TICK
         cores = wall * (os.cpu_count() or 1)
         return {
             "others_share": max(0.0, (busy - ours - wrk - database) / cores),
@@ -263,7 +298,7 @@ class Gunicorn:
     def cpu_seconds(self) -> float:
         """CPU time used so far by gunicorn and its workers. Unlike requests/s, CPU per
         request hardly changes when other programs compete for the cores."""
-        return 0.0 if self.process is None else process_seconds(group=self.process.pid)
+        return 0.0 if self.process is None else group_seconds(self.process.pid)
 
     def log_tail(self, lines: int = 30) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
