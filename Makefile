@@ -8,8 +8,9 @@ DEV_ENV := DEBUG=1
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 RUN_ADDR ?= 127.0.0.1:8000
+SCALE_ARGS ?=
 
-.PHONY: run test lint format bench demo sync clean
+.PHONY: run test lint format bench scale-check demo sync clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 13) else "Python 3.13 is required (found %d.%d)" % sys.version_info[:2])'
@@ -52,6 +53,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Two app servers behind nginx, one PostgreSQL, one Redis (README, "Scaling out").
+scale-check: $(STAMP)
+	$(BIN)/python bench/scale.py $(SCALE_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,378 +1,394 @@
 """`make bench`: TrustRepair under gunicorn in production mode, measured with wrk.
 
-    python bench/run.py                    # the table: SQLite (+ PostgreSQL with DATABASE_URL)
-    python bench/run.py --duration 3       # shorter runs while developing
-    python bench/run.py --load             # 64 connections for 30 s, reads mixed with writes
-    python bench/run.py --pg-restart       # restart PostgreSQL under a steady request loop
-    python bench/run.py --compare-workers  # the gunicorn worker settings side by side
-    python bench/run.py --profile          # cProfile the pages that miss their goal
+    python bench/run.py                  # the table: SQLite (+ PostgreSQL with DATABASE_URL)
+    python bench/run.py --duration 3     # shorter runs while developing
+    python bench/run.py --profile        # and where the time goes, for pages missing goals
+    python bench/run.py --load           # 64 connections for 30 s, reads mixed with writes
+    python bench/run.py --pg-restart     # PostgreSQL restarted under a steady request loop
 
-Everything started here (gunicorn's process group, wrk) is stopped on the way out,
+Each database is benchmarked by a process of its own (Django is set up once per
+process, with that database's settings). gunicorn and wrk are stopped on the way out,
 also on Ctrl-C or an error. The README's "Benchmark" section explains the numbers.
 """
 
 import argparse
+import io
 import json
 import os
-import signal
+import shutil
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import report
 from bench.harness import (
     DATA,
-    GUNICORN_ARGS,
+    ROOT,
     BenchError,
-    Database,
     Gunicorn,
     OtherLoad,
-    drop_postgres,
+    Postgres,
+    Wrk,
+    fetch,
     machine_load,
-    postgres_database,
-    prepare,
-    run_wrk,
-    sqlite_database,
-    task,
+    production_env,
+    say,
+    trap_signals,
+    wait_idle,
 )
-from bench.targets import Target, Writers, build, measurable, probe, writes_summary
 
-WORKER_CHOICES = {
-    "sync -w 3": ["--workers", "3"],
-    "sync -w 5": ["--workers", "5"],
-    "gthread -w 2 --threads 4": ["--workers", "2", "--threads", "4"],
-    "gthread -w 3 --threads 2": ["--workers", "3", "--threads", "2"],
-}
-ACCEPT = "Accept-Encoding: gzip"
+if TYPE_CHECKING:
+    from bench.pages import Target
+    from bench.seed import Seeded
+    from bench.traffic import Writers
 
-
-def say(message: str = "") -> None:
-    print(message, flush=True)
-
-
-def wait_idle(seconds: float) -> None:
-    """On a shared machine, other work on the two cores would be measured too."""
-    deadline = time.monotonic() + seconds
-    if seconds and os.getloadavg()[0] >= 1.0:
-        say(f"  waiting up to {seconds:.0f} s for the machine to go quiet ({machine_load()})")
-    while time.monotonic() < deadline and os.getloadavg()[0] >= 1.0:
-        time.sleep(5)
-
-
-def stop_on_signal(signum: int, frame: object) -> None:
-    # SIGTERM/SIGHUP take the same way out as Ctrl-C, so every finally block runs.
-    raise KeyboardInterrupt
+# Three sync workers: each request takes whichever worker is free, so both cores stay
+# busy. (gthread workers keep a keep-alive connection on one worker, which loaded them
+# unevenly and served heavy pages at half the rate.) Sync workers belong behind a
+# buffering proxy such as nginx in production, as gunicorn advises.
+GUNICORN_ARGS = ["--workers", "3"]
+LESSON_BYTES_GOAL = 30 * 1024
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=float, help="seconds per wrk run (10; --load 30)")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
-    parser.add_argument("--connections", type=int, help="wrk connections (16; --load 64)")
-    parser.add_argument(
-        "--db",
-        choices=("auto", "sqlite", "postgres", "both"),
-        default="auto",
-        help="auto: SQLite, plus PostgreSQL when DATABASE_URL is set",
-    )
-    parser.add_argument("--only", help="comma-separated targets, e.g. lesson,dashboard")
-    parser.add_argument("--load", action="store_true", help="mixed reads and writes under load")
-    parser.add_argument("--pg-restart", action="store_true", help="restart PostgreSQL mid-run")
-    parser.add_argument("--pg-pause", type=float, default=3, help="seconds PostgreSQL stays down")
-    parser.add_argument(
-        "--compare-workers", action="store_true", help="try the gunicorn worker settings"
-    )
-    parser.add_argument("--gunicorn", help="gunicorn arguments instead of the chosen ones")
-    parser.add_argument(
-        "--profile",
-        nargs="?",
-        const="auto",
-        help="cProfile pages in-process: the ones missing goals, or NAME[,NAME]",
-    )
-    parser.add_argument(
-        "--keep-db", action="store_true", help="keep the bench databases and their settings"
-    )
-    parser.add_argument(
-        "--wait-idle",
-        type=float,
-        default=0,
-        metavar="SECONDS",
-        help="first wait up to this long for the 1-minute load average to fall below 1",
-    )
+    add = parser.add_argument
+    add("--duration", type=float, help="seconds of wrk per target (10; --load 30)")
+    add("--connections", type=int, help="wrk connections (16; --load 64)")
+    add("--db", choices=("auto", "sqlite", "postgres", "both"), default="auto")
+    add("--pg-database", default="trustrepair_bench", help="the database created and dropped")
+    add("--only", help="comma-separated targets, e.g. lesson,dashboard (static always runs)")
+    add("--profile", nargs="?", const="missed", help="cProfile pages: those missing goals, or A,B")
+    add("--load", action="store_true", help="mixed reads and writes, every write checked")
+    add("--pg-restart", action="store_true", help="restart PostgreSQL under a request loop")
+    add("--pg-pause", type=float, default=3, help="seconds PostgreSQL stays down (3)")
+    add("--gunicorn", help="gunicorn arguments instead of --workers 3")
+    add("--wait-idle", type=float, default=0, metavar="S", help="wait up to S s for load < 1")
     args = parser.parse_args()
-    if args.pg_restart and not os.environ.get("DATABASE_URL"):
-        parser.error("--pg-restart needs DATABASE_URL (a PostgreSQL server)")
-    return args
-
-
-def databases(args: argparse.Namespace) -> list[str]:
-    has_pg = bool(os.environ.get("DATABASE_URL", "").startswith("postgres"))
-    if args.pg_restart or (args.load and has_pg and args.db == "auto"):
-        return ["postgres"]
+    has_pg = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    if (args.pg_restart or args.db in ("postgres", "both")) and not has_pg:
+        parser.error("PostgreSQL needs DATABASE_URL=postgres://user@host:port/any")
     if args.db == "auto":
-        return ["sqlite", "postgres"] if has_pg else ["sqlite"]
-    if args.db == "both":
-        return ["sqlite", "postgres"]
-    return [args.db]
-
-
-def open_database(kind: str) -> Database:
-    if kind == "sqlite":
-        return sqlite_database()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        raise BenchError("PostgreSQL needs DATABASE_URL=postgres://user@host:port/name")
-    return postgres_database(url)
-
-
-def wrk_target(
-    server: Gunicorn,
-    target: Target,
-    args: argparse.Namespace,
-    duration: float,
-    writers: Writers | None,
-    database: Database,
-) -> dict[str, Any]:
-    url = server.base + target.path
-    common = {"threads": args.threads, "connections": args.connections}
-    if target.name != "checkin":
-        headers = [ACCEPT] + ([f"Cookie: {target.cookie}"] if target.cookie else [])
-        # A short unrecorded run first, so every worker has imported and cached what it needs.
-        run_wrk(url, name=f"{target.name}-warm", duration=2, headers=headers, **common)
-        cpu, others = server.cpu_seconds(), OtherLoad(server)
-        result = run_wrk(url, name=target.name, duration=duration, headers=headers, **common)
-        result["cpu_seconds"] = server.cpu_seconds() - cpu
-        result.update(others.measure())
-        return result
-    assert writers is not None  # noqa: S101 - the caller skips check-ins without writers
-    host = f"127.0.0.1:{server.port}"
-    parts = ("requests.lua", "report.lua")
-    warm = writers.next_range()
-    run_wrk(
-        url,
-        name="checkin-warm",
-        duration=2,
-        params=writers.lua_params(warm, host),
-        parts=parts,
-        **common,
-    )
-    (DATA / "pks-checkin-warm.txt").unlink(missing_ok=True)
-    dates = writers.next_range()
-    cpu, others = server.cpu_seconds(), OtherLoad(server)
-    result = run_wrk(
-        url,
-        name="checkin",
-        duration=duration,
-        params=writers.lua_params(dates, host),
-        parts=parts,
-        **common,
-    )
-    result["cpu_seconds"] = server.cpu_seconds() - cpu
-    result.update(others.measure())
-    result["writes"] = writes_summary(result, writers.verify(database, "checkin", dates))
-    return result
-
-
-def table_mode(args: argparse.Namespace, database: Database, seeded: dict[str, Any]) -> dict:
-    duration = args.duration or 10
-    wanted = set(args.only.split(",")) | {"static"} if args.only else None
-    gunicorn_args = args.gunicorn.split() if args.gunicorn else GUNICORN_ARGS
-    with Gunicorn(database, gunicorn_args) as server:
-        targets = build(seeded)
-        if wanted:
-            targets = [t for t in targets if t.name in wanted]
-        probe(server, targets)
-        load_before = machine_load()
-        writers = checkin_writers(server, seeded, targets)
-        measured = measure(database, targets, writers)
-        results = {}
-        for target in targets:
-            if target.skip:
-                continue
-            say(f"  wrk {target.name} ({duration:.0f} s) ...")
-            try:
-                results[target.name] = wrk_target(server, target, args, duration, writers, database)
-            except BenchError as exc:
-                target.skip = str(exc)[:200]
-        tail = server.log_tail()
-    rows = report.table_rows(targets, results, measured)
-    previous = report.previous_rps(database.label, "table")
-    goals = report.goals(rows, measured.get("_all_lessons", {}))
-    say()
-    say(
-        f"{database.label}: gunicorn {' '.join(gunicorn_args)}; wrk {args.threads} threads, "
-        f"{args.connections} connections, {duration:.0f} s per target"
-    )
-    say(f"before the runs: {load_before}")
-    say(report.format_table(rows, previous))
-    for row in rows:
-        if row.get("writes"):
-            w = row["writes"]
-            say(
-                f"  check-in writes acknowledged {w['acknowledged']}, found in database "
-                f"{w['found']}; rejected {w['rejected']}; sent {w['sent']}, of which "
-                f"{w['unanswered']} in flight when wrk stopped; rows stored in the run's "
-                f"date range {w['rows_in_range']}"
-            )
-    say("Goals:")
-    say(report.format_goals(goals))
-    if any(row.get("errors") for row in rows if "skipped" not in row):
-        say(f"gunicorn log (last lines):\n{tail}")
-    if args.profile:
-        profile(args, database, targets, writers, rows, goals)
-    return {
-        "gunicorn": gunicorn_args,
-        "seed": {"counts": seeded["counts"], "notes": seeded["notes"]},
-        "targets": {row["name"]: row for row in rows},
-        "measured": measured,
-        "goals": goals,
-        "load_before": load_before,
-    }
-
-
-def checkin_writers(
-    server: Gunicorn, seeded: dict[str, Any], targets: list[Target]
-) -> Writers | None:
-    target = next((t for t in targets if t.name == "checkin"), None)
-    if target is None or target.skip:
-        return None
-    target.method = "POST"
-    writers = Writers(server, seeded, target.path)
-    target.skip = writers.prepare()
-    return None if target.skip else writers
-
-
-def measure(database: Database, targets: list[Target], writers: Writers | None) -> dict:
-    rows = measurable(targets, writers)
-    source, out = DATA / "measure-targets.json", DATA / "measure-out.json"
-    source.write_text(json.dumps(rows))
-    task(database, "measure", str(source), str(out))
-    return json.loads(out.read_text())
-
-
-def profile(
-    args: argparse.Namespace,
-    database: Database,
-    targets: list[Target],
-    writers: Writers | None,
-    rows: list[dict[str, Any]],
-    goals: list[dict[str, Any]],
-) -> None:
-    if args.profile == "auto":
-        missed = {g["goal"].split(":")[0] for g in goals if g["met"] is False}
-        names = [row["name"] for row in rows if row["label"] in missed]
-    else:
-        names = args.profile.split(",")
-    if not names:
-        say("Profile: every page met its goal; nothing to profile (name pages to force it).")
-        return
-    source = DATA / "profile-targets.json"
-    source.write_text(json.dumps(measurable(targets, writers)))
-    say(f"\nProfiles ({', '.join(names)}), in-process with the test client:")
-    say(task(database, "profile", str(source), ",".join(names), "200", timeout=1800))
-
-
-def compare_workers(args: argparse.Namespace, database: Database, seeded: dict[str, Any]) -> dict:
-    duration = args.duration or 10
-    names = ("static", "lesson", "dashboard", "insights")
-    say(f"\n{database.label}: gunicorn worker settings, {duration:.0f} s per target")
-    say("requests/s, then gunicorn CPU ms per request, then others' share of the cores")
-    say(f"{'settings':<28}" + "".join(f"{n:>16}" for n in names) + f"{'errors':>8}")
-    out = {}
-    for label, gunicorn_args in WORKER_CHOICES.items():
-        with Gunicorn(database, gunicorn_args) as server:
-            targets = [t for t in build(seeded) if t.name in names]
-            probe(server, targets)
-            results = {
-                t.name: wrk_target(server, t, args, duration, None, database)
-                for t in targets
-                if not t.skip
-            }
-        cells = ""
-        for name in names:
-            result = results.get(name)
-            if result is None:
-                cells += f"{'-':>16}"
-                continue
-            cpu = report.cpu_ms(result) or 0.0
-            others = 100 * result.get("others_cpu_share", 0.0)
-            cells += f"{report.rps(result):>7.0f} {cpu:>4.1f} {others:>2.0f}%"
-        errors = sum(report.errors_of(result) for result in results.values())
-        say(f"{label:<28}{cells}{errors:>8}")
-        out[label] = {name: result for name, result in results.items()}
-    return out
-
-
-def keep_environment(database: Database) -> None:
-    """The kept database's settings, so it can be opened again (its text is encrypted
-    with this run's key). Throwaway secrets in a gitignored folder."""
-    wanted = ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "DATABASE_URL", "ALLOWED_HOSTS", "HTTPS")
-    path = DATA / f"env-{database.label.lower()}.sh"
-    path.write_text("".join(f"export {key}='{database.env[key]}'\n" for key in wanted))
-    say(f"{database.label} kept; its environment: source {report.relative(path)}")
+        args.db = "postgres" if args.pg_restart or (args.load and has_pg) else "both"
+        args.db = "sqlite" if args.db == "both" and not has_pg else args.db
+    args.connections = args.connections or (64 if args.load else 16)
+    args.duration = args.duration or (30 if args.load else 10)
+    args.gunicorn = args.gunicorn.split() if args.gunicorn else GUNICORN_ARGS
+    return args
 
 
 def main() -> int:
     args = parse_args()
-    # Started in the background, SIGINT may arrive ignored; Ctrl-C must still stop us.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, stop_on_signal)
-    signal.signal(signal.SIGHUP, stop_on_signal)
-    if args.load:
-        args.connections = args.connections or 64
-    args.connections = args.connections or 16
-    mode = "load" if args.load else "pg-restart" if args.pg_restart else "table"
-    if args.compare_workers:
-        mode = "workers"
-    results: dict[str, Any] = {}
-    opened: list[Database] = []
-    try:
-        for kind in databases(args):
-            database = open_database(kind)
-            opened.append(database)
-            seeded = prepare(database, say)
-            wait_idle(args.wait_idle)
-            if args.compare_workers:
-                results[database.label] = compare_workers(args, database, seeded)
-            elif args.load or args.pg_restart:
-                from bench.resilience import load_mode, pg_restart_mode
+    trap_signals()
+    if args.db != "both":
+        return bench_database(args)
+    status = 0
+    for kind in ("sqlite", "postgres"):
+        child = subprocess.Popen([sys.executable, __file__, *sys.argv[1:], "--db", kind])  # noqa: S603
+        try:
+            status = status or child.wait()
+        except KeyboardInterrupt:
+            child.terminate()  # it cleans up as on Ctrl-C
+            child.wait()
+            return 130
+    return status
 
-                if args.load:
-                    results[f"{database.label} load"] = load_mode(args, database, seeded, say)
-                if args.pg_restart:
-                    results[f"{database.label} restart"] = pg_restart_mode(
-                        args, database, seeded, say
-                    )
-            else:
-                results[database.label] = table_mode(args, database, seeded)
+
+def bench_database(args: argparse.Namespace) -> int:
+    database = None
+    if args.db == "postgres":
+        database = Postgres(os.environ["DATABASE_URL"], args.pg_database)
+        url, label = database.url, "PostgreSQL"
+    else:
+        DATA.mkdir(parents=True, exist_ok=True)
+        for path in DATA.glob("bench.sqlite3*"):
+            path.unlink()
+        url, label = f"sqlite:///{DATA / 'bench.sqlite3'}", "SQLite"
+    env = production_env(url)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    try:
+        seeded = prepare(label)
+        wait_idle(args.wait_idle)
+        if args.load:
+            result = load(args, env, seeded, label)
+        elif args.pg_restart:
+            assert database is not None  # noqa: S101 - parse_args asks for PostgreSQL
+            result = pg_restart(args, env, seeded, database)
+        else:
+            result = table(args, env, seeded, label)
+        mode = "load" if args.load else "pg-restart" if args.pg_restart else "table"
+        results = ROOT / "bench" / "results"
+        results.mkdir(exist_ok=True)
+        path = results / f"{time.strftime('%Y%m%d-%H%M%S')}-{mode}-{label.lower()}.json"
+        path.write_text(json.dumps(result, indent=1, default=str))
+        say(f"Results written to {path.relative_to(ROOT)}")
+        return 0
     except KeyboardInterrupt:
-        say("\nInterrupted: everything started by the benchmark has been stopped.")
+        say("\nInterrupted: everything the benchmark started has been stopped.")
         return 130
     except BenchError as exc:
         say(f"\nbenchmark failed: {exc}")
         return 1
     finally:
-        for database in opened:
-            if args.keep_db:
-                keep_environment(database)
-            elif database.is_postgres:
-                try:
-                    drop_postgres(database)
-                except Exception as exc:
-                    say(f"could not drop the bench database: {exc}")
-    settings = {
-        "duration": args.duration,
-        "threads": args.threads,
-        "connections": args.connections,
-        "nproc": os.cpu_count(),
-        "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+        connections.close_all()
+        if database is not None:
+            database.drop()
+
+
+def prepare(label: str) -> "Seeded":
+    from django.core.management import call_command
+
+    from bench.seed import seed
+
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("sync_guides", stdout=io.StringIO())
+    seeded = seed()
+    say(
+        f"{label}: migrated, collected, seeded in {time.perf_counter() - started:.0f} s "
+        f"({', '.join(f'{k} {v}' for k, v in seeded.counts.items())}); {machine_load()}"
+    )
+    return seeded
+
+
+def measure(
+    server: Gunicorn, target: "Target", writers: "Writers | None", args: argparse.Namespace
+) -> dict:
+    """wrk on one target after a 2 s warm-up, with gunicorn's and the others' CPU time."""
+    from bench.traffic import session_cookie
+
+    url = f"http://127.0.0.1:{server.port}{target.path}"
+    cookie = session_cookie(target.session) if target.method == "GET" else ""
+    options: dict[str, Any] = {"connections": args.connections}
+    options["headers"] = (f"Cookie: {cookie}",) if cookie else ()
+    if writers is not None and target.method == "POST":
+        Wrk(url, name="warm", duration=2, params=writers.params(), **options).run()
+        options["params"] = writers.params()
+    else:
+        Wrk(url, name="warm", duration=2, **options).run()
+    cpu, others = server.cpu_seconds(), OtherLoad(server)
+    result = Wrk(url, name=target.name, duration=args.duration, **options).run()
+    result["cpu_ms"] = 1000 * (server.cpu_seconds() - cpu) / result["requests"]
+    result.update(others.measure())
+    result["db_ms"] = 1000 * result["database_seconds"] / result["requests"] or None
+    if writers is not None and target.method == "POST":
+        result["writes"] = writers.verify(result)
+    return result
+
+
+def table(args: argparse.Namespace, env: dict[str, str], seeded: "Seeded", label: str) -> dict:
+    from bench.pages import largest_lesson, profile, queries, targets
+    from bench.traffic import Writers, writes_line
+
+    pages = targets(seeded)
+    if args.only:
+        pages = [p for p in pages if p.name in {"static", *args.only.split(",")}]
+    results: dict[str, dict[str, Any]] = {}
+    with Gunicorn(env, args.gunicorn, name=f"gunicorn-{label.lower()}") as server:
+        writers = Writers(server.port, seeded.readers) if pages[-1].name == "checkin" else None
+        before = machine_load()
+        for page in pages:
+            say(f"  wrk {page.name} ({args.duration:.0f} s) ...")
+            results[page.name] = measure(server, page, writers, args)
+        tail = server.log_tail()
+    static = results["static"]
+    say(
+        f"\n{label}: gunicorn {' '.join(args.gunicorn)}; wrk 2 threads, {args.connections} "
+        f"connections, {args.duration:.0f} s per target; before the runs: {before}"
+    )
+    head = (
+        f"{'target':<24}{'req/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'errors':>7}{'x static':>9}"
+        f"{'CPU ms':>8}{'x CPU':>7}{'DB ms':>7}{'queries':>8}{'others':>8}"
+    )
+    say(head + "\n" + "-" * len(head))
+    goals: list[tuple[bool, str]] = []
+    for page in pages:
+        r = results[page.name]
+        r["queries"] = queries(page) if page.name != "static" else 0
+        r["x_static"], r["x_cpu"] = r["rps"] / static["rps"], static["cpu_ms"] / r["cpu_ms"]
+        db_ms = f"{r['db_ms']:.2f}" if r["db_ms"] else "-"
+        say(
+            f"{page.label:<24}{r['rps']:>9.1f}{r['p50_us'] / 1000:>8.2f}{r['p99_us'] / 1000:>8.2f}"
+            f"{r['errors']:>7}{r['x_static']:>9.2f}{r['cpu_ms']:>8.2f}{r['x_cpu']:>7.3f}"
+            f"{db_ms:>7}{r['queries']:>8}{100 * r['others_share']:>7.0f}%"
+        )
+        if page.goal:
+            kind, wanted = page.goal
+            value = r["x_cpu"] if kind == "cpu" else r["x_static"]
+            what = "x CPU" if kind == "cpu" else "x static req/s"
+            goals.append((value >= wanted, f"{page.label}: {what} {value:.3f}, goal >= {wanted}"))
+        if "writes" in r:
+            say(f"  {writes_line(r['writes'])}")
+    errors = sum(r["errors"] for r in results.values())
+    writes = [r["writes"] for r in results.values() if "writes" in r]
+    lost = sum(w["acknowledged"] - w["found"] for w in writes)
+    rejected = sum(w["rejected"] for w in writes)
+    goals.append(
+        (
+            errors == lost == rejected == 0,
+            f"no errors: {errors} errors, {rejected} writes rejected, {lost} acknowledged lost",
+        )
+    )
+    slug, size = largest_lesson()
+    goals.append(
+        (
+            size <= LESSON_BYTES_GOAL,
+            f"first visit to any lesson <= 30 KB: {slug} {size / 1024:.1f} KB",
+        )
+    )
+    say("Goals:\n" + "\n".join(f"  [{'MET ' if met else 'MISS'}] {text}" for met, text in goals))
+    if errors:
+        say(f"gunicorn log (last lines):\n{tail}")
+    if args.profile:
+        missed = {g[1].split(":")[0] for g in goals if not g[0]}
+        names = args.profile.split(",") if args.profile != "missed" else []
+        chosen = [p for p in pages if p.name in names or (not names and p.label in missed)]
+        say(f"\nProfiles ({', '.join(p.name for p in chosen) or 'none missed a goal'}):")
+        for page in chosen:
+            say(profile(page, 200))
+    for r in results.values():
+        r.pop("pks", None)
+    return {"before": before, "targets": results, "goals": goals}
+
+
+def load(args: argparse.Namespace, env: dict[str, str], seeded: "Seeded", label: str) -> dict:
+    from bench.traffic import Writers, mixed_load, session_cookie, traffic_line, writes_line
+
+    heavy = session_cookie(seeded.heavy)
+    reads = [
+        {"path": seeded.lesson_url, "cookie": ""},
+        {"path": seeded.share_url, "cookie": ""},
+        {"path": "/guides/", "cookie": heavy},
+    ]
+    # The heavy journal, and people reading their own smaller ones.
+    for session in [seeded.heavy] + [s for _pk, s in seeded.readers[:6]]:
+        for path in ("/journal/", "/journal/insights/"):
+            reads.append({"path": path, "cookie": session_cookie(session)})
+    with Gunicorn(env, args.gunicorn, name=f"gunicorn-{label.lower()}") as server:
+        writers = Writers(server.port, seeded.readers)
+        say(f"  {args.connections} connections for {args.duration:.0f} s; {machine_load()}")
+        reads_result, writes_result, writes = mixed_load(
+            server.port, reads, writers, duration=args.duration, connections=args.connections
+        )
+        tail = server.log_tail()
+    say(f"\n{label} --load: gunicorn {' '.join(args.gunicorn)}")
+    say(f"  {traffic_line('reads', reads_result)}\n  {traffic_line('writes', writes_result)}")
+    say(f"  {writes_line(writes)}")
+    if reads_result["errors"] or writes["rejected"]:
+        say(f"gunicorn log (last lines):\n{tail}")
+    reads_result.pop("pks")
+    writes_result.pop("pks")
+    return {"reads": reads_result, "writes": writes_result, "verified": writes}
+
+
+def pg_ctl(action: str) -> None:
+    version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
+    # Fast: the app's pooled connections would make a smart shutdown wait forever.
+    mode = ["-m", "fast"] if action == "stop" else []
+    command = ["pg_ctlcluster", "--skip-systemctl-redirect", *mode, version, "main", action]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)  # noqa: S603
+
+
+def pg_ready(database: Postgres) -> bool:
+    ready = shutil.which("pg_isready") or "pg_isready"
+    command = [ready, "-q", "-h", database.host, "-p", database.port]
+    return subprocess.run(command, check=False, timeout=10).returncode == 0  # noqa: S603
+
+
+def pg_restart(
+    args: argparse.Namespace, env: dict[str, str], seeded: "Seeded", database: Postgres
+) -> dict:
+    """A dashboard request every 50 ms while PostgreSQL is stopped and started again."""
+    import psycopg
+    from django.db import connections
+
+    from bench.traffic import session_cookie
+
+    cookie = session_cookie(seeded.readers[0][1])
+    samples: list[tuple[float, int | str]] = []
+    halt = threading.Event()
+
+    def loop(port: int) -> None:
+        while not halt.is_set():
+            started = time.monotonic()
+            try:
+                outcome: int | str = fetch(port, "/journal/", cookie=cookie, timeout=3).status
+            except OSError as exc:
+                outcome = type(exc).__name__
+            samples.append((started, outcome))
+            halt.wait(max(0.0, 0.05 - (time.monotonic() - started)))
+
+    connections.close_all()
+    with Gunicorn(env, args.gunicorn, name="gunicorn-postgresql") as server:
+        thread = threading.Thread(target=loop, args=(server.port,), daemon=True)
+        thread.start()
+        try:
+            time.sleep(3)
+            # The cluster may be shared: never restart it under someone else's work.
+            for attempt in range(31):
+                with psycopg.connect(database.admin, autocommit=True) as conn:
+                    row = conn.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE backend_type = "
+                        "'client backend' AND pid <> pg_backend_pid() AND datname <> %s",
+                        [database.name],
+                    ).fetchone()
+                if not row or not row[0]:
+                    break
+                if attempt == 30:
+                    raise BenchError(
+                        f"{row[0]} other PostgreSQL clients for a minute: not restarting"
+                    )
+                say(f"  waiting for {row[0]} other PostgreSQL client(s) to finish")
+                time.sleep(2)
+            say(f"  restarting PostgreSQL (down for {args.pg_pause:.0f} s) under GET /journal/ ...")
+            down = time.monotonic()
+            pg_ctl("stop")
+            time.sleep(args.pg_pause)
+            pg_ctl("start")
+            while not pg_ready(database):
+                time.sleep(0.1)
+            ready = time.monotonic()
+            time.sleep(8)
+        finally:
+            halt.set()
+            thread.join(timeout=5)
+            if not pg_ready(database):
+                pg_ctl("start")
+    failed = [s for s in samples if s[1] != 200]
+    first_ok = next((s[0] for s in samples if s[0] >= ready and s[1] == 200), None)
+    kinds: dict[str, int] = {}
+    for _, outcome in failed:
+        kinds[str(outcome)] = kinds.get(str(outcome), 0) + 1
+    recovered = None if first_ok is None else first_ok - ready
+    result = {
+        "requests": len(samples),
+        "failed_before": sum(s[0] < down for s in failed),
+        "failed_while_down": sum(down <= s[0] < ready for s in failed),
+        "failed_after": sum(s[0] >= ready for s in failed),
+        "kinds": kinds,
+        "down_seconds": ready - down,
+        "recovered_after_ready": recovered,
     }
-    path = report.save(mode, settings, results)
-    say(f"\nResults written to {report.relative(path)}")
-    return 0
+    met = recovered is not None and recovered <= 5 and not result["failed_before"]
+    say(
+        f"\nPostgreSQL --pg-restart: GET /journal/ every 50 ms, {len(samples)} requests; failed "
+        f"{result['failed_before']} before the stop, {result['failed_while_down']} in the "
+        f"{ready - down:.1f} s until pg_isready, {result['failed_after']} after; kinds {kinds}\n"
+        f"  [{'MET ' if met else 'MISS'}] served 200 again "
+        f"{'never' if recovered is None else f'{recovered:.2f} s'} after pg_isready, without "
+        "a restart (goal: 5 s)"
+    )
+    return result
 
 
 if __name__ == "__main__":

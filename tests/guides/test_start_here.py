@@ -199,8 +199,10 @@ def test_skipping_the_safety_question_later_does_not_undo_a_yes(owner_client, us
 
 
 def normalised(html: str) -> str:
-    """A page with its per-person parts (tokens, names) taken out."""
+    """A page with its per-person and per-moment parts (tokens, names, the seconds left
+    before the idle sign-out) taken out."""
     html = re.sub(r'value="[A-Za-z0-9]{32,}"', 'value=""', html)
+    html = re.sub(r'data-seconds-left="\d+"', 'data-seconds-left=""', html)
     html = re.sub(r'"X-CSRFToken": "[A-Za-z0-9]+"', '"X-CSRFToken": ""', html)
     return html.replace("person-yes", "someone").replace("person-no", "someone")
 
