@@ -91,9 +91,11 @@ EXPECTED: dict[str, dict[str, tuple[int, int, int, int]]] = {
         "stranger": NOT_FOUND,
         "other_couple": NOT_FOUND,
     },
+    # A GET of the answer form comes back after signing in with kept words: the owner,
+    # who already answered, is sent to the check-in; the partner gets the form.
     "answer": {
-        "owner": ACTION,
-        "partner": ACTION,
+        "owner": (302, 302, 302, 302),
+        "partner": (200, 302, 200, 302),
         "stranger": NOT_FOUND,
         "other_couple": NOT_FOUND,
     },
@@ -166,7 +168,8 @@ def test_each_person_gets_what_is_theirs_and_strangers_get_404(name):
     for role in ROLES:
         for how, expected in zip(PROBES, EXPECTED[name].get(role, (302,) * 4), strict=True):
             if role == "anonymous":
-                expected = 302
+                # Sent to sign in; from a form that keeps typed words, htmx by HX-Redirect.
+                expected = 200 if name == "answer" and how.startswith("htmx") else 302
             status, text = probe(clients[role], how, url)
             if status != expected:
                 failures.append(f"{role} {how} {url}: {status}, expected {expected}")

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +18,8 @@ from journal.couples.tests.helpers import (
     link,
     signed_in,
 )
-from tests.helpers import HTMX
+from tests.helpers import HTMX, PASSWORD
+from trustrepair.models import UserSession
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +263,23 @@ def test_a_check_in_of_two_people_who_are_no_longer_linked_is_a_404(linked, stra
 
     for client in (signed_in(user), signed_in(partner), signed_in(stranger)):
         assert client.get(checkin.get_absolute_url()).status_code == 404
+
+
+def test_an_answer_sent_after_the_session_ended_comes_back_after_signing_in(linked):
+    user, partner = linked
+    checkin = ask(user, partner)
+    client = Client()
+    client.post(reverse("login"), {"username": partner.username, "password": PASSWORD})
+    UserSession.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    url = reverse("couples:answer", args=[checkin.pk])
+
+    sent = client.post(url, answer_data(working="Sunday breakfasts, kept"))
+
+    assert sent["Location"] == f"{reverse('login')}?next={url}"
+    assert settings.KEPT_WORDS_COOKIE_NAME in sent.cookies
+    back = client.post(reverse("login"), {"username": partner.username, "password": PASSWORD})
+    assert back["Location"] == url
+    page = client.get(url).content.decode()
+    assert "We kept what you wrote" in page
+    assert "Sunday breakfasts, kept</textarea>" in page
+    assert not checkin.answers.get(user=partner).answered

@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from journal.safety import partner_features_open, partner_features_required
 from trustrepair.http import AuthenticatedHttpRequest
+from trustrepair.kept_words import login_required_keeping_words
 from trustrepair.models import User
 
 from .. import joint
@@ -63,15 +64,21 @@ def checkin_detail(request: AuthenticatedHttpRequest, pair: Pair, *, partner: Us
     return _render(request, pair, partner)
 
 
-@login_required
+@login_required_keeping_words
 @linked
 @joint_checkin
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @partner_features_required
 def checkin_answer(request: AuthenticatedHttpRequest, pair: Pair, *, partner: User) -> HttpResponse:
-    """One answer each, final once saved; bad input comes back with everything typed."""
+    """One answer each, final once saved; bad input comes back with everything typed.
+
+    A GET lands here only after signing in again with answers kept from a session that
+    had ended (trustrepair.kept_words): the same page, filled in, to save with one tap.
+    """
     if not pair.can_answer:
         return redirect(pair.checkin)
+    if request.method != "POST":
+        return _render(request, pair, partner, form=JointAnswerForm(request.POST or None))
     form = JointAnswerForm(request.POST)
     if not form.is_valid():
         return _render(request, pair, partner, form=form)
