@@ -19,6 +19,18 @@ DEFAULT_EXPIRY_DAYS = 7
 GUESS_LIMIT = 20
 GUESS_WINDOW_SECONDS = 15 * 60
 GUESS_SCOPE = "share-guess"
+# What the partner's page shows and what a view, "I have read this" or a reply writes.
+PARTNER_PAGE_FIELDS = (
+    "id",
+    "snapshot_json",
+    "message",
+    "expires_at",
+    "view_count",
+    "first_viewed_at",
+    "acknowledged_at",
+    "reply",
+    "replied_at",
+)
 
 
 def new_token() -> str:
@@ -52,7 +64,9 @@ def find_live_share(token: str) -> Share | None:
     """The share behind a token, or None when it is unknown, expired, revoked or orphaned."""
     if not token or len(token) > 100:
         return None
-    return Share.objects.live().filter(token_hash=hash_token(token)).first()
+    return (
+        Share.objects.live().filter(token_hash=hash_token(token)).only(*PARTNER_PAGE_FIELDS).first()
+    )
 
 
 def record_view(share: Share) -> None:
