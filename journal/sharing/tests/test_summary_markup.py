@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 
 from journal.models import CommitmentStatus
 from journal.sharing.charts import summary_context
+from journal.sharing.forms import ReplyForm
 from journal.sharing.tests.helpers import checkin, commitment, share_for
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +76,13 @@ def test_the_kept_rate_needs_five_decided(user):
     commitment(user, status="kept")
     _, token = share_for(user)
     assert "<strong>80%</strong>" in Client().get(f"/s/{token}/").content.decode()
+
+
+def test_the_empty_reply_box_is_drawn_as_django_draws_it():
+    form = ReplyForm()
+    assert form.reply_field() == form["reply"].as_field_group()
+    bound = ReplyForm({"reply": "<b>" + "x" * 600})
+    assert not bound.is_valid()
+    assert bound.reply_field() == bound["reply"].as_field_group()
+    assert "&lt;b&gt;" in bound.reply_field()
+    assert 'aria-invalid="true"' in bound.reply_field()
