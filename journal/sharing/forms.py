@@ -160,7 +160,11 @@ class ReplyForm(forms.Form):
             "",
             "{}",
             (
-                (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+                (
+                    format_html(" {}", name)
+                    if value is True
+                    else format_html(' {}="{}"', name, value),
+                )
                 for name, value in attrs.items()
                 if value is not False
             ),

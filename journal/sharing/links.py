@@ -10,7 +10,7 @@ from django.utils import timezone
 from trustrepair import limits
 from trustrepair.models import User
 
-from .models import Share
+from .models import Share, live_conditions
 
 TOKEN_BYTES = 32  # 256 bits
 EXPIRY_CHOICES = {1: "1 day", 7: "7 days", 30: "30 days"}
@@ -64,9 +64,14 @@ def find_live_share(token: str) -> Share | None:
     """The share behind a token, or None when it is unknown, expired, revoked or orphaned."""
     if not token or len(token) > 100:
         return None
-    return (
-        Share.objects.live().filter(token_hash=hash_token(token)).only(*PARTNER_PAGE_FIELDS).first()
+    # One filter() and no ordering: each chained call copies the query, and this one
+    # runs on every visit. token_hash is unique, so there is at most one row.
+    found = (
+        Share.objects.filter(token_hash=hash_token(token), **live_conditions())
+        .only(*PARTNER_PAGE_FIELDS)
+        .order_by()[:1]
     )
+    return next(iter(found), None)
 
 
 def record_view(share: Share) -> None:
