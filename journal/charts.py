@@ -14,6 +14,7 @@ its value.
 
 import datetime
 import html
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -72,18 +73,40 @@ def fmt(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
-@lru_cache(maxsize=16)
-def _month_words(language: str | None) -> tuple[str, ...]:
+@lru_cache(maxsize=32)
+def _month_words(language: str | None, code: str = "M") -> tuple[str, ...]:
     # Formatting a date through Django costs ~15 µs and a chart labels a hundred; only
-    # the month's word needs the translation machinery. Twelve words per language, not
-    # anyone's data, so they are kept for the life of the process. Index 0 is unused.
-    return ("", *(date_format(datetime.date(2000, month, 1), "M") for month in range(1, 13)))
+    # the month's word needs the translation machinery. Twelve words per language and
+    # code ("M" Jun, "F" June), not anyone's data, so they are kept for the life of the
+    # process. Index 0 is unused.
+    return ("", *(date_format(datetime.date(2000, month, 1), code) for month in range(1, 13)))
 
 
-@lru_cache(maxsize=16)
-def _weekday_words(language: str | None) -> tuple[str, ...]:
-    # Indexed by date.weekday(); 1 Jan 2024 was a Monday.
-    return tuple(date_format(datetime.date(2024, 1, 1 + day), "D") for day in range(7))
+@lru_cache(maxsize=32)
+def _weekday_words(language: str | None, code: str = "D") -> tuple[str, ...]:
+    # Indexed by date.weekday() ("D" Tue, "l" Tuesday); 1 Jan 2024 was a Monday.
+    return tuple(date_format(datetime.date(2024, 1, 1 + day), code) for day in range(7))
+
+
+def date_formatter(format_string: str) -> Callable[[datetime.date], str]:
+    """date_format(day, format_string) for formats of j, Y, M, F, D and l between spaces
+    ("l j F"), with the language's words looked up once."""
+    language = get_language()
+    parts: list[Callable[[datetime.date], str]] = []
+    for code in format_string.split(" "):
+        if code == "j":
+            parts.append(lambda day: str(day.day))
+        elif code == "Y":
+            parts.append(lambda day: f"{day.year:04d}")
+        elif code in ("M", "F"):
+            months = _month_words(language, code)
+            parts.append(lambda day, words=months: words[day.month])
+        elif code in ("D", "l"):
+            weekdays = _weekday_words(language, code)
+            parts.append(lambda day, words=weekdays: words[day.weekday()])
+        else:
+            raise ValueError(f"Unsupported date format code: {code!r}")
+    return lambda day: " ".join(part(day) for part in parts)
 
 
 def day_labeller() -> Callable[[datetime.date], str]:
@@ -195,15 +218,16 @@ def line_chart(
         chart.x_labels.append((f"{x_of(day):.1f}", label_of(day), anchor))
 
     segment: list[str] = []
+    dots = chart.dots
     for day, value in points:
         if value is None:
             if segment:
                 chart.segments.append(" ".join(segment))
             segment = []
             continue
-        point = (f"{x_of(day):.1f}", f"{y_of(value):.1f}")
-        segment.append(",".join(point))
-        chart.dots.append((*point, f"{label_of(day)}: {fmt(value)}"))
+        x, y = f"{x_of(day):.1f}", f"{y_of(value):.1f}"
+        segment.append(f"{x},{y}")
+        dots.append((x, y, f"{label_of(day)}: {fmt(value)}"))
     if segment:
         chart.segments.append(" ".join(segment))
     # A lone point has no line; its dot shows it.
@@ -224,6 +248,9 @@ def line_chart(
     return chart
 
 
+# What html.escape would change; most values (numbers, dates) have none of it.
+_UNSAFE = re.compile("[&<>\"']").search
+
 # The chart's markup, built here rather than in a template: an insights page draws
 # three charts of a hundred points, and a template loop costs ~10 µs per point. Every
 # value is escaped, numbers included.
@@ -234,12 +261,25 @@ def escaped_rows(template: str, rows: Iterable[Iterable[object]]) -> SafeString:
     cost: Django's escape() is html.escape() behind a lazy-string wrapper that costs more
     than the escaping itself, four times per dot. Unlike conditional_escape this would
     escape an already-safe string twice, which can only over-escape, never under."""
-    escape = html.escape
+    escape, unsafe = html.escape, _UNSAFE
     # Safe: `template` is the caller's constant markup and every value put into it is
-    # escaped on this line (tests/journal/test_charts.py checks it against
+    # escaped on this line; a value with none of & < > " ' is left as it is, as
+    # escaping would (tests/journal/test_charts.py checks this against
     # format_html_join with hostile text).
-    markup = "".join(template.format(*[escape(str(value)) for value in row]) for row in rows)
+    markup = "".join(
+        template.format(*[escape(text) if unsafe(text := str(value)) else text for value in row])
+        for row in rows
+    )
     return mark_safe(markup)  # noqa: S308  # nosec B308 B703
+
+
+def with_constants(template: str, **constants: object) -> str:
+    """`template` with the values that are the same on every row put in once, escaped
+    (and its braces doubled, so the result is still a template for escaped_rows)."""
+    for name, value in constants.items():
+        text = html.escape(str(value)).replace("{", "{{").replace("}", "}}")
+        template = template.replace("{" + name + "}", text)
+    return template
 
 
 _FIGURE = (
@@ -272,25 +312,37 @@ def figure_html(chart: Chart) -> SafeString:
         title=chart.title,
         summary=chart.summary,
         y_ticks=escaped_rows(
-            '<line class="axis" x1="{0}" x2="{1}" y1="{2}" y2="{2}" stroke-width="1"/>'
-            '<text x="{3}" y="{2}" text-anchor="end" dominant-baseline="middle">{4}</text>',
-            (
-                (chart.left, chart.right_edge, y, chart.left - 6, label)
-                for y, label in chart.y_ticks
+            with_constants(
+                '<line class="axis" x1="{left}" x2="{right}" y1="{0}" y2="{0}" stroke-width="1"/>'
+                '<text x="{label_x}" y="{0}" text-anchor="end" dominant-baseline="middle">'
+                "{1}</text>",
+                left=chart.left,
+                right=chart.right_edge,
+                label_x=chart.left - 6,
             ),
+            chart.y_ticks,
         ),
         x_labels=escaped_rows(
-            '<text x="{}" y="{}" text-anchor="{}">{}</text>',
-            ((x, chart.height - 8, anchor, label) for x, label, anchor in chart.x_labels),
+            with_constants(
+                '<text x="{0}" y="{label_y}" text-anchor="{2}">{1}</text>',
+                label_y=chart.height - 8,
+            ),
+            chart.x_labels,
         ),
         segments=escaped_rows(
-            '<polyline class="line-{}" points="{}" fill="none" stroke-width="2.5"'
-            ' stroke-linejoin="round" stroke-linecap="round"/>',
-            ((series, points) for points in chart.segments),
+            with_constants(
+                '<polyline class="line-{series}" points="{0}" fill="none" stroke-width="2.5"'
+                ' stroke-linejoin="round" stroke-linecap="round"/>',
+                series=series,
+            ),
+            ((points,) for points in chart.segments),
         ),
         dots=escaped_rows(
-            '<circle class="dot-{}" cx="{}" cy="{}" r="4"><title>{}</title></circle>',
-            ((series, x, y, label) for x, y, label in chart.dots),
+            with_constants(
+                '<circle class="dot-{series}" cx="{0}" cy="{1}" r="4"><title>{2}</title></circle>',
+                series=series,
+            ),
+            chart.dots,
         ),
         last=format_html(
             '<text class="chart__last" x="{}" y="{}" text-anchor="{}">{}</text>',

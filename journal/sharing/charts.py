@@ -14,7 +14,7 @@ from django.utils.formats import localize
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-from journal.charts import Chart, escaped_rows, line_chart, weekday_labeller
+from journal.charts import Chart, date_formatter, escaped_rows, line_chart, weekday_labeller
 from journal.scales import SCALES
 
 as_date = datetime.date.fromisoformat
@@ -93,11 +93,19 @@ def kept_markup(texts: list[str]) -> SafeString:
 def summary_context(snapshot: dict, message: str) -> dict:
     """What sharing/includes/summary.html needs; the snapshot's ISO dates become dates."""
     start, end = as_date(snapshot["period_start"]), as_date(snapshot["period_end"])
+    # Dates spelt here with the month and weekday words looked up once: the template's
+    # date filter costs ~40 µs a date.
+    reflection_day = date_formatter("l j F")
     summary = {
         **snapshot,
         "period_start": start,
         "period_end": end,
-        "reflections": [{**r, "date": as_date(r["date"])} for r in snapshot.get("reflections", [])],
+        "period_from": date_formatter("j F")(start),
+        "period_to": date_formatter("j F Y")(end),
+        "reflections": [
+            {**r, "date": (day := as_date(r["date"])), "day": reflection_day(day)}
+            for r in snapshot.get("reflections", [])
+        ],
     }
     charts: list[Chart] = []
     ratings = snapshot.get("ratings")

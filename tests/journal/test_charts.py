@@ -7,12 +7,14 @@ from django.utils.formats import date_format
 from django.utils.html import format_html_join
 
 from journal.charts import (
+    date_formatter,
     day_label,
     day_labeller,
     escaped_rows,
     figure_html,
     line_chart,
     weekday_labeller,
+    with_constants,
 )
 from journal.scales import CONNECTION, TRUST
 
@@ -74,9 +76,18 @@ def test_escaped_rows_escapes_like_format_html_join():
     assert "<i>" not in escaped_rows(template, rows)
 
 
+def test_constants_put_in_once_are_escaped_and_cannot_open_a_field():
+    template = with_constants('<b class="{name}">{0}</b>', name='x" onclick="{0}<i>')
+    assert escaped_rows(template, [("<u>",)]) == (
+        '<b class="x&quot; onclick=&quot;{0}&lt;i&gt;">&lt;u&gt;</b>'
+    )
+
+
 def test_date_labels_are_spelt_as_date_format_spells_them():
     short, long = day_labeller(), weekday_labeller()
     for offset in range(366):
         date = datetime.date(2024, 1, 1) + datetime.timedelta(days=offset)
         assert short(date) == day_label(date) == date_format(date, "j M")
         assert long(date) == date_format(date, "D j M")
+        for spelling in ("j F", "j F Y", "l j F", "D j M", "j M"):
+            assert date_formatter(spelling)(date) == date_format(date, spelling)
