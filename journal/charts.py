@@ -88,6 +88,14 @@ def _weekday_words(language: str | None, code: str = "D") -> tuple[str, ...]:
     return tuple(date_format(datetime.date(2024, 1, 1 + day), code) for day in range(7))
 
 
+def _month_part(words: tuple[str, ...]) -> Callable[[datetime.date], str]:
+    return lambda day: words[day.month]
+
+
+def _weekday_part(words: tuple[str, ...]) -> Callable[[datetime.date], str]:
+    return lambda day: words[day.weekday()]
+
+
 def date_formatter(format_string: str) -> Callable[[datetime.date], str]:
     """date_format(day, format_string) for formats of j, Y, M, F, D and l between spaces
     ("l j F"), with the language's words looked up once."""
@@ -99,11 +107,9 @@ def date_formatter(format_string: str) -> Callable[[datetime.date], str]:
         elif code == "Y":
             parts.append(lambda day: f"{day.year:04d}")
         elif code in ("M", "F"):
-            months = _month_words(language, code)
-            parts.append(lambda day, words=months: words[day.month])
+            parts.append(_month_part(_month_words(language, code)))
         elif code in ("D", "l"):
-            weekdays = _weekday_words(language, code)
-            parts.append(lambda day, words=weekdays: words[day.weekday()])
+            parts.append(_weekday_part(_weekday_words(language, code)))
         else:
             raise ValueError(f"Unsupported date format code: {code!r}")
     return lambda day: " ".join(part(day) for part in parts)
@@ -225,9 +231,9 @@ def line_chart(
                 chart.segments.append(" ".join(segment))
             segment = []
             continue
-        x, y = f"{x_of(day):.1f}", f"{y_of(value):.1f}"
-        segment.append(f"{x},{y}")
-        dots.append((x, y, f"{label_of(day)}: {fmt(value)}"))
+        cx, cy = f"{x_of(day):.1f}", f"{y_of(value):.1f}"
+        segment.append(f"{cx},{cy}")
+        dots.append((cx, cy, f"{label_of(day)}: {fmt(value)}"))
     if segment:
         chart.segments.append(" ".join(segment))
     # A lone point has no line; its dot shows it.
