@@ -14,14 +14,11 @@ MESSAGE_MAX = 1000
 REPLY_MAX = 500
 
 
-def live_conditions() -> dict[str, object]:
-    """What makes a share openable: not switched off, not expired, its owner's account active."""
-    return {"revoked_at__isnull": True, "expires_at__gt": timezone.now(), "user__is_active": True}
-
-
 class ShareQuerySet(models.QuerySet["Share"]):
     def live(self) -> "ShareQuerySet":
-        return self.filter(**live_conditions())
+        return self.filter(
+            revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True
+        )
 
 
 class Share(models.Model):
