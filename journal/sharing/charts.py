@@ -10,8 +10,9 @@ and each template lookup costs more than a whole row built here.
 import datetime
 from dataclasses import dataclass
 
+from django.template.defaultfilters import linebreaksbr
 from django.utils.formats import localize
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from journal.charts import Chart, date_formatter, escaped_rows, line_chart, weekday_labeller
@@ -90,6 +91,32 @@ def kept_markup(texts: list[str]) -> SafeString:
     return escaped_rows("<li>{}</li>", ((text,) for text in texts))
 
 
+# A chosen check-in's answers, in the order the card shows them.
+ANSWERS = (
+    ("working", "What is working:"),
+    ("needs_work", "What needs work:"),
+    ("appreciation", "Something appreciated:"),
+)
+_CARD = (
+    '\n        <div class="card">\n          <h4>{}</h4>\n          {}\n          {}\n          {}'
+    "\n        </div>\n      "
+)
+
+
+def _answer(label: str, text: str | None) -> SafeString | str:
+    # linebreaksbr as the template filter runs it: escaped, then newlines as <br>.
+    return format_html("<p><strong>{}</strong> {}</p>", label, linebreaksbr(text)) if text else ""
+
+
+def reflection_cards(reflections: list[dict]) -> SafeString:
+    """A card per chosen check-in: its day and the owner's own words, escaped."""
+    return format_html_join(
+        "",
+        _CARD,
+        ((r["day"], *(_answer(label, r.get(key)) for key, label in ANSWERS)) for r in reflections),
+    )
+
+
 def summary_context(snapshot: dict, message: str) -> dict:
     """What sharing/includes/summary.html needs; the snapshot's ISO dates become dates."""
     start, end = as_date(snapshot["period_start"]), as_date(snapshot["period_end"])
@@ -107,6 +134,7 @@ def summary_context(snapshot: dict, message: str) -> dict:
             for r in snapshot.get("reflections", [])
         ],
     }
+    summary["reflection_cards"] = reflection_cards(summary["reflections"])
     charts: list[Chart] = []
     ratings = snapshot.get("ratings")
     if ratings:

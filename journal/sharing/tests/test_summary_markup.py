@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from journal.models import CommitmentStatus
@@ -86,3 +87,17 @@ def test_the_empty_reply_box_is_drawn_as_django_draws_it():
     assert bound.reply_field() == bound["reply"].as_field_group()
     assert "&lt;b&gt;" in bound.reply_field()
     assert 'aria-invalid="true"' in bound.reply_field()
+
+
+def test_chosen_answers_keep_their_line_breaks_and_are_escaped(user):
+    checkin(
+        user, working="Walks <b>together</b>\nand talks", needs_work="", appreciation="Tea & toast"
+    )
+    _, token = share_for(user)
+    text = Client().get(f"/s/{token}/").content.decode()
+    assert (
+        "<p><strong>What is working:</strong> Walks &lt;b&gt;together&lt;/b&gt;<br>and talks</p>"
+    ) in text
+    assert "What needs work:" not in text
+    assert "<p><strong>Something appreciated:</strong> Tea &amp; toast</p>" in text
+    assert f"<h4>{date_format(timezone.localdate(), 'l j F')}</h4>" in text
