@@ -16,7 +16,7 @@ from trustrepair.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from trustrepair.kept_words import login_required_keeping_words
 
 from . import links
-from .charts import readable_dates, summary_charts
+from .charts import summary_context
 from .forms import ReplyForm, ShareForm
 from .models import Share
 from .summary import build_snapshot
@@ -24,14 +24,6 @@ from .summary import build_snapshot
 # The new link is shown once, on the page the owner lands on after creating it.
 # Only its ciphertext waits in the session row in between.
 ONE_TIME_LINK_KEY = "share-link-once:{}"
-
-
-def _summary_context(snapshot: dict, message: str) -> dict:
-    return {
-        "summary": readable_dates(snapshot),
-        "message": message,
-        "charts": summary_charts(snapshot),
-    }
 
 
 @login_required
@@ -85,7 +77,7 @@ def share_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
             request.session[ONE_TIME_LINK_KEY.format(share.pk)] = crypto.encrypt(token)
             return redirect(share)
-        context["preview"] = _summary_context(snapshot, message)
+        context["preview"] = summary_context(snapshot, message)
         if request.htmx:
             return render(request, "sharing/new.html#preview", context)
     return render(request, "sharing/new.html", context)
@@ -101,7 +93,7 @@ def share_detail(request: AuthenticatedHttpRequest, share: Share) -> HttpRespons
         if sealed
         else None
     )
-    context = {"share": share, "link": link, **_summary_context(share.snapshot, share.message)}
+    context = {"share": share, "link": link, **summary_context(share.snapshot, share.message)}
     return render(request, "sharing/detail.html", context)
 
 
@@ -150,7 +142,7 @@ def share_public(request: HtmxHttpRequest, token: str) -> HttpResponse:
     context = {
         "share": share,
         "reply_form": reply_form,
-        **_summary_context(share.snapshot, share.message),
+        **summary_context(share.snapshot, share.message),
     }
     response = render(request, "sharing/public.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"

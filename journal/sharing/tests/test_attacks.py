@@ -1,9 +1,12 @@
 """Attacks on share links: guessing, the one-time link, and hostile dates."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from journal.sharing import links
 from journal.sharing.models import Share
@@ -91,3 +94,52 @@ def test_a_share_dated_far_in_the_future_is_refused_with_a_message(user):
 
     assert "please check the year" in response.content.decode()
     assert not Share.objects.exists()
+
+
+def test_the_written_out_lookup_finds_exactly_what_live_finds(user, stranger):
+    """links.LIVE_SHARE_SQL stands for Share.objects.live() by token: in every state."""
+    now = timezone.now()
+    states = {
+        "live": {},
+        "revoked": {"revoked_at": now},
+        "expired": {"expires_at": now - datetime.timedelta(seconds=1)},
+        "expiring now": {"expires_at": now},
+        "inactive owner": {},
+    }
+    tokens = {}
+    for name, fields in states.items():
+        share, token = share_for(stranger if name == "inactive owner" else user)
+        Share.objects.filter(pk=share.pk).update(**fields)
+        tokens[name] = (share, token)
+    stranger.is_active = False
+    stranger.save(update_fields=["is_active"])
+    for name, (_share, token) in tokens.items():
+        found = links.find_live_share(token)
+        expected = Share.objects.live().filter(token_hash=links.hash_token(token)).first()
+        assert (found and found.pk) == (expected and expected.pk), name
+    assert [name for name, (_, token) in tokens.items() if links.find_live_share(token)] == ["live"]
+    assert links.find_live_share(links.new_token()) is None
+    assert links.find_live_share("' OR 1=1 --") is None
+
+
+def test_the_lookup_loads_what_the_partner_page_uses(user):
+    checkin(user)
+    share, token = share_for(user)
+    links.add_reply(share, "Thank you")
+    found = links.find_live_share(token)
+    assert found.get_deferred_fields() == {
+        "user_id",
+        "token_hash",
+        "period_start",
+        "period_end",
+        "created_at",
+        "revoked_at",
+        "last_viewed_at",
+    }
+    assert (found.snapshot, found.message, found.reply) == (
+        share.snapshot,
+        share.message,
+        "Thank you",
+    )
+    assert found.expires_at == share.expires_at
+    assert found.replied_at == Share.objects.get(pk=share.pk).replied_at

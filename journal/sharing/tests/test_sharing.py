@@ -193,6 +193,21 @@ def test_views_are_counted_for_the_owner(user):
     assert share.first_viewed_at is not None
 
 
+def test_visits_at_once_are_all_counted_and_the_first_stays_first(user):
+    share, token = share_for(user)
+    Client().get(f"/s/{token}/")
+    share.refresh_from_db()
+    first = share.first_viewed_at
+    # Two visits that found the share before either was counted.
+    seen = [links.find_live_share(token), links.find_live_share(token)]
+    for found in seen:
+        links.record_view(found)
+    share.refresh_from_db()
+    assert share.view_count == 3
+    assert share.first_viewed_at == first
+    assert share.last_viewed_at >= first
+
+
 def test_partner_can_acknowledge_and_reply_once(user):
     share, token = share_for(user)
     partner = Client(enforce_csrf_checks=True)
