@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_safe
 
 from guides.progress import next_lesson_for
@@ -15,24 +17,13 @@ from ..models import CheckIn, Commitment, CommitmentStatus, local_now
 from ..scales import SCALES, TRUST
 from ..suggestions import SUGGESTIONS
 from ..timeline import timeline_page
+from .rows import ROW_COLUMNS, Row, RowBuilder
 
 OPEN_SHOWN = 12
 RECENT_CHECKINS = 12
-# Only the columns the dashboard shows: the lessons' bodies are large, and every
-# encrypted text column loaded is a decryption, shown or not.
-OPEN_COMMITMENT_FIELDS = (
-    "text",
-    "due_date",
-    "due_time",
-    "strategy",
-    "status",
-    "resolved_at",
-    "lesson",
-    "lesson__title",
-    "lesson__slug",
-    "lesson__stage__slug",
-)
-RECENT_CHECKIN_FIELDS = ("date", "trust", "communication", "connection")
+# Only the columns the dashboard shows, as tuples: the lessons' bodies are large, and
+# every encrypted text column loaded is a decryption, shown or not.
+RECENT_CHECKIN_COLUMNS = ("pk", "date", "trust", "communication", "connection")
 
 
 @login_required
@@ -40,38 +31,45 @@ RECENT_CHECKIN_FIELDS = ("date", "trust", "communication", "connection")
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     # Soonest due first, so overdue ones lead; undated ones after, newest first.
-    open_commitments = list(
-        Commitment.objects.filter(user=user, status=CommitmentStatus.OPEN)
-        .select_related("lesson__stage")
-        .only(*OPEN_COMMITMENT_FIELDS)
+    open_commitments = [
+        Row(*values)
+        for values in Commitment.objects.filter(user=user, status=CommitmentStatus.OPEN)
         .order_by(
             F("due_date").asc(nulls_last=True), F("due_time").asc(nulls_last=True), "-created_at"
-        )[: OPEN_SHOWN + 1]
-    )
-    recent = list(
-        CheckIn.objects.filter(user=user)
-        .only(*RECENT_CHECKIN_FIELDS)
-        .order_by("-date", "-id")[:RECENT_CHECKINS]
-    )
+        )
+        .values_list(*ROW_COLUMNS)[: OPEN_SHOWN + 1]
+    ]
+    recent = [
+        dict(zip(RECENT_CHECKIN_COLUMNS, values, strict=True))
+        for values in CheckIn.objects.filter(user=user)
+        .order_by("-date", "-id")
+        .values_list(*RECENT_CHECKIN_COLUMNS)[:RECENT_CHECKINS]
+    ]
     latest = recent[0] if recent else None
+    if latest is not None:
+        latest["url"] = reverse("journal:checkin_detail", args=[latest["pk"]])
     today = local_now().date()
     trust_chart = line_chart(
         "trust-recent",
         "Felt trust in your recent check-ins",
-        [(c.date, c.trust) for c in reversed(recent)],
+        [(c["date"], c["trust"]) for c in reversed(recent)],
         TRUST,
         end=today,
     )
     consistency = insights.consistency(user, (30,))[30]
     your_path = path_for(user)
+    rows = RowBuilder(request)
     return render(
         request,
         "journal/dashboard.html",
         {
             "open_commitments": open_commitments[:OPEN_SHOWN],
+            "commitment_rows": format_html_join(
+                "\n", "{}", ((rows.row(row),) for row in open_commitments[:OPEN_SHOWN])
+            ),
             "more_open": len(open_commitments) > OPEN_SHOWN,
             "latest": latest,
-            "today_checkin": latest if latest is not None and latest.date == today else None,
+            "today_checkin": latest if latest is not None and latest["date"] == today else None,
             "trust_chart": trust_chart,
             "consistency": consistency,
             "streak": insights.weekly_streak(user, today),
