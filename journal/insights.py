@@ -5,6 +5,7 @@ a single aggregate (or a bounded select) and only shapes its result in Python.
 """
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,11 +84,15 @@ def consistency(
         .order_by()
     )
     by_status: dict[str, Any] = {row["status"]: row for row in rows}
+    return consistency_of(
+        windows, lambda status, days: by_status[status][f"n_{days}"] if status in by_status else 0
+    )
 
-    def count(status: str, days: int) -> int:
-        row = by_status.get(status)
-        return row[f"n_{days}"] if row else 0
 
+def consistency_of(
+    windows: tuple[int, ...], count: Callable[[str, int], int]
+) -> dict[int, Consistency]:
+    """Each window's Consistency, from the number resolved with a status in so many days."""
     return {
         days: Consistency(
             days=days,
@@ -166,6 +171,11 @@ def weekly_streak(user: User, today: datetime.date | None = None) -> int:
         .distinct()
         .order_by()
     )
+    return streak_of(weeks, today)
+
+
+def streak_of(weeks: set[int], today: datetime.date) -> int:
+    """The run of consecutive week numbers ending this week or last."""
     week = week_number(today)
     if week not in weeks:
         week -= 1
@@ -203,11 +213,15 @@ def weekly_ratings(
         )
         .order_by()
     )
-    by_week = {week_of_number(row["week"]): row for row in rows}
+    return ratings_of({row["week"]: row for row in rows}, first, weeks)
+
+
+def ratings_of(by_number: dict[int, Any], first: datetime.date, weeks: int) -> list[WeekRatings]:
+    """One WeekRatings per week from `first` on, from rows of averages keyed by week number."""
     result = []
     for n in range(weeks):
         week = first + datetime.timedelta(weeks=n)
-        row = by_week.get(week)
+        row = by_number.get(week_number(week))
         if row is None:
             result.append(WeekRatings(week=week))
         else:
@@ -221,6 +235,32 @@ def weekly_ratings(
                 )
             )
     return result
+
+
+def weeks_and_streak(
+    user: User, weeks: int = TREND_WEEKS, today: datetime.date | None = None
+) -> tuple[list[WeekRatings], int]:
+    """weekly_ratings() and weekly_streak() from one query: every week's averages.
+
+    Two years of daily check-ins are about a hundred weekly rows; one query fewer
+    costs less than fetching them.
+    """
+    today = today or local_now().date()
+    first = week_start(today) - datetime.timedelta(weeks=weeks - 1)
+    rows = (
+        CheckIn.objects.filter(user=user, date__lte=today)
+        .annotate(week=WeekNumber("date"))
+        .values("week")
+        .annotate(
+            count=Count("pk"),
+            trust=Avg("trust"),
+            communication=Avg("communication"),
+            connection=Avg("connection"),
+        )
+        .order_by()
+    )
+    by_number = {row["week"]: row for row in rows}
+    return ratings_of(by_number, first, weeks), streak_of(set(by_number), today)
 
 
 @dataclass
@@ -293,6 +333,11 @@ def strategies(user: User) -> StrategySummary:
         .annotate(n=Count("pk"))
         .order_by()
     )
+    return summary_of(rows)
+
+
+def summary_of(rows: Iterable[tuple[str, str, int]]) -> StrategySummary:
+    """The StrategySummary of (strategy, status, how many) counts."""
     by_strategy: dict[str, StrategyRecord] = {}
     for strategy, status, n in sorted(rows):
         record = by_strategy.setdefault(strategy, StrategyRecord(strategy, 0, 0, 0))
@@ -310,3 +355,30 @@ def strategies(user: User) -> StrategySummary:
         summary.most = enough[0]
         summary.least = min(enough, key=lambda r: (r.rate or 0, -r.missed, r.label))
     return summary
+
+
+def consistency_and_strategies(
+    user: User, windows: tuple[int, ...] = WINDOWS, now: datetime.datetime | None = None
+) -> tuple[dict[int, Consistency], StrategySummary]:
+    """consistency() and strategies() from one query: counts per strategy and status,
+    all time and in each window."""
+    now = now or timezone.now()
+    in_window = {
+        f"n_{days}": Count(
+            "pk",
+            filter=Q(resolved_at__gt=now - datetime.timedelta(days=days), resolved_at__lte=now),
+        )
+        for days in windows
+    }
+    rows: list[Any] = list(
+        Commitment.objects.filter(user=user, status__in=RESOLVED)
+        .values("strategy", "status")
+        .annotate(n=Count("pk"), **in_window)
+        .order_by()
+    )
+
+    def count(status: str, days: int) -> int:
+        return sum(row[f"n_{days}"] for row in rows if row["status"] == status)
+
+    summary = summary_of((row["strategy"], row["status"], row["n"]) for row in rows)
+    return consistency_of(windows, count), summary

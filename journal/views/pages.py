@@ -17,6 +17,7 @@ from ..models import CheckIn, Commitment, CommitmentStatus, local_now
 from ..scales import SCALES, TRUST
 from ..suggestions import SUGGESTIONS
 from ..timeline import timeline_page
+from . import insight_html
 from .rows import ROW_COLUMNS, Row, RowBuilder
 
 OPEN_SHOWN = 12
@@ -103,7 +104,10 @@ def timeline(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def insights_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    weeks = insights.weekly_ratings(user)
+    # Two queries give the five sets of figures: weeks (ratings and streak), and
+    # commitments per strategy and status (the windows and the strategies).
+    weeks, streak = insights.weeks_and_streak(user)
+    windows, strategies = insights.consistency_and_strategies(user)
     charts = [
         line_chart(
             f"trend-{scale.field}",
@@ -115,17 +119,19 @@ def insights_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         for series, scale in enumerate(SCALES, start=1)
     ]
     stages = insights.ratings_by_stage(user)
-    strategies = insights.strategies(user)
     return render(
         request,
         "journal/insights.html",
         {
-            "windows": list(insights.consistency(user).values()),
-            "streak": insights.weekly_streak(user),
+            "windows": list(windows.values()),
+            "streak": streak,
             "weeks": weeks,
+            "week_rows": insight_html.week_rows(weeks),
             "charts": charts,
             "stages": stages,
+            "stage_items": insight_html.stage_items(stages),
             "strategies": strategies,
+            "strategy_items": insight_html.strategy_items(strategies.records),
             "next_lesson": next_lesson_for(user),
             "rate_min": insights.RATE_MIN,
             # Nothing to count yet: the page says what will appear, and how to start.

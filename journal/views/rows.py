@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateformat import time_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from guides.models import Strategy
 from trustrepair.http import AuthenticatedHttpRequest
@@ -34,8 +34,13 @@ STRATEGY_LABELS: dict[str, str] = {str(value): str(label) for value, label in St
 STATUS_LABELS: dict[str, str] = {
     str(value): str(label) for value, label in CommitmentStatus.choices
 }
-STATUS_FORM_CLASS = mark_safe(' class="status-form"')  # noqa: S308 - a constant
-STATUS_TAG: dict[str, str] = {CommitmentStatus.KEPT: "tag--ok", CommitmentStatus.MISSED: "tag--danger"}
+ARIA_INVALID = format_html(' aria-invalid="{}"', "true")
+ARIA_INVALID = format_html(' aria-invalid="{}"', "true")
+STATUS_FORM_CLASS = format_html(' class="{}"', "status-form")
+STATUS_TAG: dict[str, str] = {
+    CommitmentStatus.KEPT: "tag--ok",
+    CommitmentStatus.MISSED: "tag--danger",
+}
 # The columns a row shows, in the order Row takes them (a values_list of these builds rows).
 ROW_COLUMNS = (
     "pk",
@@ -135,7 +140,7 @@ class RowBuilder:
                 due = f"{due}, {time_format(row.due_time, 'H:i')}"
             meta.append(format_html("due {}", due))
         if overdue:
-            meta.append(mark_safe('<span class="tag tag--warn">Overdue</span>'))  # noqa: S308 - a constant
+            meta.append(format_html('<span class="tag tag--warn">{}</span>', "Overdue"))
         if row.lesson_title is not None:
             meta.append(
                 format_html(
@@ -156,7 +161,7 @@ class RowBuilder:
             " commitment--overdue" if overdue else "",
             row.pk,
             row.text,
-            mark_safe("\n".join(meta)),  # noqa: S308 - each part built by format_html
+            format_html_join("\n", "{}", ((part,) for part in meta)),
             action,
         )
 
@@ -180,8 +185,8 @@ class RowBuilder:
             found = form[name].value() if form is not None else None
             return "" if found is None else found
 
-        def invalid(name: str) -> str:
-            return ' aria-invalid="true"' if errors and form is not None and form[name].errors else ""
+        def invalid(name: str) -> SafeString | str:
+            return ARIA_INVALID if errors and form is not None and form[name].errors else ""
 
         error_list = SafeString("")
         if errors and form is not None:

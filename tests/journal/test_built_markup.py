@@ -1,0 +1,124 @@
+"""Markup built in Python (dashboard rows, insights tables) escapes what people write and
+says what the templates said; the one-query figures agree with the separate functions."""
+
+import datetime
+import random
+
+import pytest
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils import timezone
+
+from journal import insights
+from journal.models import CommitmentStatus
+from journal.views.insight_html import one_decimal
+from tests.helpers import HTMX
+from tests.journal.helpers import make_checkin, make_commitment, make_lesson, resolved
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = '<script>alert("x")</script> & <b>'
+
+
+def test_one_decimal_shows_numbers_as_floatformat_minus_one_does():
+    rng = random.Random(3)
+    values = [6.25, 6.35, 6.96, 7.0, 1.05, 2.5, 4 / 3, 10.0, 0.05, 9.95]
+    values += [rng.randint(1, 50) / rng.randint(1, 7) for _ in range(500)]
+    for value in values:
+        assert one_decimal(value) == floatformat(value, "-1"), value
+
+
+def test_a_dashboard_row_escapes_the_persons_words(owner_client, user):
+    make_commitment(user, text=HOSTILE)
+    html = owner_client.get(reverse("journal:dashboard")).content.decode()
+    assert HOSTILE not in html
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;"
+    # Once as the promise, once in the renegotiation's text box.
+    assert html.count(escaped) == 2
+
+
+def test_a_dashboard_row_shows_due_date_overdue_and_lesson(owner_client, user):
+    lesson = make_lesson(title="Small & kept")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    commitment = make_commitment(
+        user, due_date=yesterday, due_time=datetime.time(18, 30), lesson=lesson
+    )
+    html = owner_client.get(reverse("journal:dashboard")).content.decode()
+    assert f'id="commitment-{commitment.pk}"' in html
+    assert "commitment--overdue" in html
+    assert f"due {yesterday.strftime('%a')} {yesterday.day} " in html
+    assert ", 18:30" in html
+    assert f'· from <a href="{lesson.get_absolute_url()}">Small &amp; kept</a>' in html
+    assert f'value="{yesterday.isoformat()}"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_a_row_swapped_in_by_htmx_keeps_the_words_typed_and_marks_the_errors(owner_client, user):
+    commitment = make_commitment(user, text="Call at lunch")
+    url = reverse("journal:commitment_status", args=[commitment.pk])
+    html = owner_client.post(
+        url, {"status": "renegotiated", "reason": HOSTILE, "new_text": ""}, **HTMX
+    ).content.decode()
+    assert HOSTILE not in html
+    assert "&lt;script&gt;" in html
+    assert '<details class="renegotiate" open>' in html
+    assert 'role="alert"' in html
+    assert 'name="new_text" rows="2" aria-invalid="true"></textarea>' in html
+
+
+def test_a_resolved_row_offers_undo_and_the_renegotiated_one_its_follow_up(owner_client, user):
+    commitment = make_commitment(user, text="Call at lunch")
+    url = reverse("journal:commitment_status", args=[commitment.pk])
+    html = owner_client.post(
+        url, {"status": "renegotiated", "reason": "", "new_text": "Call at two"}, **HTMX
+    ).content.decode()
+    assert "Telling them early is part of keeping your word." in html
+    assert 'value="open" class="link-button">Undo</button>' in html
+    assert html.count('<li class="card commitment') == 2
+    assert "Call at two" in html
+    html = owner_client.post(url, {"status": "open"}, **HTMX).content.decode()
+    html = owner_client.post(url, {"status": "kept"}, **HTMX).content.decode()
+    assert '<span class="tag tag--ok">Kept</span>' in html
+    assert "Well done" in html
+
+
+def test_weeks_and_streak_agree_with_the_separate_functions(user, stranger):
+    today = timezone.localdate()
+    for days in (0, 1, 2, 8, 9, 20, 22, 40, 90, 400):
+        make_checkin(user, date=today - datetime.timedelta(days=days), trust=1 + days % 10)
+    make_checkin(stranger, date=today)
+    weeks, streak = insights.weeks_and_streak(user)
+    assert weeks == insights.weekly_ratings(user)
+    assert streak == insights.weekly_streak(user)
+
+
+def test_consistency_and_strategies_agree_with_the_separate_functions(user, stranger):
+    for n, days in enumerate((0.5, 3, 6, 8, 20, 29, 31, 60, 89, 91, 400)):
+        status = (CommitmentStatus.KEPT, CommitmentStatus.MISSED, CommitmentStatus.RENEGOTIATED)
+        strategy = ("reliability", "empathy", "transparency")[n % 3]
+        resolved(user, status[n % 3], days_ago=days, strategy=strategy)
+        resolved(user, CommitmentStatus.KEPT, days_ago=days, strategy="empathy")
+    resolved(stranger, CommitmentStatus.KEPT, days_ago=1)
+    make_commitment(user)
+    windows, summary = insights.consistency_and_strategies(user)
+    assert windows == insights.consistency(user)
+    assert summary == insights.strategies(user)
+
+
+def test_the_insights_tables_escape_stage_titles(owner_client, user):
+    lesson = make_lesson(title="A lesson")
+    lesson.stage.title = HOSTILE
+    lesson.stage.save()
+    make_checkin(user, lesson=lesson, stage=lesson.stage, trust=7)
+    make_checkin(
+        user,
+        date=timezone.localdate() - datetime.timedelta(days=1),
+        lesson=lesson,
+        stage=lesson.stage,
+        trust=6,
+    )
+    html = owner_client.get(reverse("journal:insights")).content.decode()
+    assert HOSTILE not in html
+    assert "&lt;script&gt;" in html
+    assert "· 2 check-ins</span>" in html
+    assert "<dt>Felt trust</dt><dd>6.5 / 10</dd>" in html
