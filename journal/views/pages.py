@@ -104,10 +104,7 @@ def timeline(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def insights_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    # Two queries give the five sets of figures: weeks (ratings and streak), and
-    # commitments per strategy and status (the windows and the strategies).
-    weeks, streak = insights.weeks_and_streak(user)
-    windows, strategies = insights.consistency_and_strategies(user)
+    weeks = insights.weekly_ratings(user)
     charts = [
         line_chart(
             f"trend-{scale.field}",
@@ -119,12 +116,13 @@ def insights_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         for series, scale in enumerate(SCALES, start=1)
     ]
     stages = insights.ratings_by_stage(user)
+    strategies = insights.strategies(user)
     return render(
         request,
         "journal/insights.html",
         {
-            "windows": list(windows.values()),
-            "streak": streak,
+            "windows": list(insights.consistency(user).values()),
+            "streak": insights.weekly_streak(user),
             "weeks": weeks,
             "week_rows": insight_html.week_rows(weeks),
             "charts": charts,

@@ -82,27 +82,31 @@ def test_a_resolved_row_offers_undo_and_the_renegotiated_one_its_follow_up(owner
     assert "Well done" in html
 
 
-def test_weeks_and_streak_agree_with_the_separate_functions(user, stranger):
-    today = timezone.localdate()
-    for days in (0, 1, 2, 8, 9, 20, 22, 40, 90, 400):
-        make_checkin(user, date=today - datetime.timedelta(days=days), trust=1 + days % 10)
-    make_checkin(stranger, date=today)
-    weeks, streak = insights.weeks_and_streak(user)
-    assert weeks == insights.weekly_ratings(user)
-    assert streak == insights.weekly_streak(user)
+def test_the_figures_sql_names_the_tables_and_columns_django_made():
+    from guides.models import Stage
+    from journal.models import CheckIn, Commitment
+
+    tables = {model._meta.db_table for model in (CheckIn, Commitment, Stage)}
+    assert tables == {"journal_checkin", "journal_commitment", "guides_stage"}
+    columns = {
+        field.column
+        for model in (CheckIn, Commitment, Stage)
+        for field in model._meta.concrete_fields
+    }
+    for column in ("user_id", "date", "trust", "communication", "connection", "stage_id"):
+        assert column in columns
+    for column in ("status", "strategy", "resolved_at", "title", "position"):
+        assert column in columns
 
 
-def test_consistency_and_strategies_agree_with_the_separate_functions(user, stranger):
-    for n, days in enumerate((0.5, 3, 6, 8, 20, 29, 31, 60, 89, 91, 400)):
-        status = (CommitmentStatus.KEPT, CommitmentStatus.MISSED, CommitmentStatus.RENEGOTIATED)
-        strategy = ("reliability", "empathy", "transparency")[n % 3]
-        resolved(user, status[n % 3], days_ago=days, strategy=strategy)
-        resolved(user, CommitmentStatus.KEPT, days_ago=days, strategy="empathy")
-    resolved(stranger, CommitmentStatus.KEPT, days_ago=1)
-    make_commitment(user)
-    windows, summary = insights.consistency_and_strategies(user)
-    assert windows == insights.consistency(user)
-    assert summary == insights.strategies(user)
+def test_consistency_takes_one_to_three_windows(user):
+    resolved(user, CommitmentStatus.KEPT, days_ago=10)
+    resolved(user, CommitmentStatus.MISSED, days_ago=2)
+    assert insights.consistency(user, (30,))[30].resolved == 2
+    windows = insights.consistency(user, (3, 30))
+    assert (windows[3].kept, windows[3].missed, windows[30].kept) == (0, 1, 1)
+    with pytest.raises(ValueError, match="windows"):
+        insights.consistency(user, (1, 2, 3, 4))
 
 
 def test_the_insights_tables_escape_stage_titles(owner_client, user):
