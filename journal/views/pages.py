@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,39 +12,24 @@ from trustrepair.http import AuthenticatedHttpRequest
 from .. import insights
 from ..charts import line_chart
 from ..forms import TimelineFilterForm
-from ..models import CheckIn, Commitment, CommitmentStatus, local_now
+from ..models import local_now
 from ..scales import SCALES, TRUST
 from ..suggestions import SUGGESTIONS
 from ..timeline import timeline_page
 from . import insight_html
-from .rows import ROW_COLUMNS, Row, RowBuilder
+from .dashboard_reads import open_rows, recent_checkins
+from .rows import RowBuilder
 
 OPEN_SHOWN = 12
 RECENT_CHECKINS = 12
-# Only the columns the dashboard shows, as tuples: the lessons' bodies are large, and
-# every encrypted text column loaded is a decryption, shown or not.
-RECENT_CHECKIN_COLUMNS = ("pk", "date", "trust", "communication", "connection")
 
 
 @login_required
 @require_safe
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    # Soonest due first, so overdue ones lead; undated ones after, newest first.
-    open_commitments = [
-        Row(*values)
-        for values in Commitment.objects.filter(user=user, status=CommitmentStatus.OPEN)
-        .order_by(
-            F("due_date").asc(nulls_last=True), F("due_time").asc(nulls_last=True), "-created_at"
-        )
-        .values_list(*ROW_COLUMNS)[: OPEN_SHOWN + 1]
-    ]
-    recent = [
-        dict(zip(RECENT_CHECKIN_COLUMNS, values, strict=True))
-        for values in CheckIn.objects.filter(user=user)
-        .order_by("-date", "-id")
-        .values_list(*RECENT_CHECKIN_COLUMNS)[:RECENT_CHECKINS]
-    ]
+    open_commitments = open_rows(user, OPEN_SHOWN + 1)
+    recent = recent_checkins(user, RECENT_CHECKINS)
     latest = recent[0] if recent else None
     if latest is not None:
         latest["url"] = reverse("journal:checkin_detail", args=[latest["pk"]])

@@ -41,19 +41,6 @@ STATUS_TAG: dict[str, str] = {
     CommitmentStatus.KEPT: "tag--ok",
     CommitmentStatus.MISSED: "tag--danger",
 }
-# The columns a row shows, in the order Row takes them (a values_list of these builds rows).
-ROW_COLUMNS = (
-    "pk",
-    "text",
-    "due_date",
-    "due_time",
-    "strategy",
-    "status",
-    "resolved_at",
-    "lesson__title",
-    "lesson__stage__slug",
-    "lesson__slug",
-)
 
 
 def pk_url(name: str) -> Callable[[int], str]:

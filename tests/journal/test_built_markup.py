@@ -126,3 +126,39 @@ def test_the_insights_tables_escape_stage_titles(owner_client, user):
     assert "&lt;script&gt;" in html
     assert "· 2 check-ins</span>" in html
     assert "<dt>Felt trust</dt><dd>6.5 / 10</dd>" in html
+
+
+def test_the_dashboards_lists_come_in_order_with_their_types(user, stranger):
+    from journal.views.dashboard_reads import open_rows, recent_checkins
+
+    today = timezone.localdate()
+    now = timezone.now()
+    undated_old = make_commitment(user, text="old", created_at=now - datetime.timedelta(days=2))
+    undated_new = make_commitment(user, text="new", created_at=now)
+    later = make_commitment(user, text="later", due_date=today + datetime.timedelta(days=3))
+    soon = make_commitment(user, text="soon", due_date=today, due_time=datetime.time(9, 15))
+    soon_undated_time = make_commitment(user, text="today", due_date=today)
+    resolved(user, CommitmentStatus.KEPT)
+    make_commitment(stranger, text="not mine")
+    rows = open_rows(user, 10)
+    assert [row.pk for row in rows] == [
+        soon.pk,
+        soon_undated_time.pk,
+        later.pk,
+        undated_new.pk,
+        undated_old.pk,
+    ]
+    assert (rows[0].text, rows[0].due_date, rows[0].due_time) == (
+        "soon",
+        today,
+        datetime.time(9, 15),
+    )
+    assert len(open_rows(user, 2)) == 2
+    for days in (3, 0, 1):
+        make_checkin(user, date=today - datetime.timedelta(days=days), trust=days + 1)
+    make_checkin(stranger, date=today)
+    recent = recent_checkins(user, 2)
+    assert [(c["date"], c["trust"]) for c in recent] == [
+        (today, 1),
+        (today - datetime.timedelta(days=1), 2),
+    ]
