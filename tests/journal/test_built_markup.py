@@ -162,3 +162,18 @@ def test_the_dashboards_lists_come_in_order_with_their_types(user, stranger):
         (today, 1),
         (today - datetime.timedelta(days=1), 2),
     ]
+
+
+def test_short_date_says_what_the_date_filter_says():
+    from django.utils.dateformat import format as date_format
+    from django.utils.translation import override
+
+    from journal.views.rows import short_date
+
+    start = datetime.date(2023, 12, 25)
+    days = [start + datetime.timedelta(days=n) for n in range(0, 800, 3)]
+    days.append(datetime.date(999, 3, 1))
+    for day in days:
+        assert short_date(day) == date_format(day, "D j M Y"), day
+    with override("de"):
+        assert short_date(start) == date_format(start, "D j M Y")
