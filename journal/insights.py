@@ -21,6 +21,8 @@ from trustrepair.models import User
 from .models import RESOLVED, CommitmentStatus, local_now
 
 WINDOWS = (7, 30, 90)
+# Read by every sort of the strategies; a dict, not an enum lookup each time.
+STRATEGY_LABELS: dict[str, str] = {str(value): str(label) for value, label in Strategy.choices}
 TREND_WEEKS = 13
 # Below this many commitments kept or missed, pages show counts, not a percentage:
 # "50%" after two promises says more than it knows.
@@ -302,7 +304,7 @@ class StrategyRecord:
 
     @property
     def label(self) -> str:
-        return Strategy(self.strategy).label if self.strategy in Strategy.values else "Other"
+        return STRATEGY_LABELS.get(self.strategy, "Other")
 
     @property
     def rate(self) -> int | None:

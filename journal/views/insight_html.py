@@ -8,12 +8,12 @@ charts. The markup is the same, built with format_html, which escapes every valu
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from ..insights import StageRatings, StrategyRecord, WeekRatings
 from ..scales import SCALES
+from .rows import day_names
 
 TENTH = Decimal("0.1")
 # A week without check-ins: a dash in each rating's cell.
@@ -50,10 +50,21 @@ def week_rows(weeks: list[WeekRatings]) -> SafeString:
             ((one_decimal(getattr(week, scale.field)),) for scale in SCALES),
         )
 
+    # "j M Y", as the date filter shows it, without a DateFormat per row.
+    months = day_names()[1]
     return format_html_join(
         "\n",
-        '<tr><th scope="row">{}</th>{}<td>{}</td></tr>',
-        ((date_format(week.week, "j M Y"), cells(week), week.count) for week in weeks),
+        '<tr><th scope="row">{} {} {}</th>{}<td>{}</td></tr>',
+        (
+            (
+                week.week.day,
+                months[week.week.month],
+                f"{week.week.year:04d}",
+                cells(week),
+                week.count,
+            )
+            for week in weeks
+        ),
     )
 
 

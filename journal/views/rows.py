@@ -69,10 +69,15 @@ def _day_names(language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return weekdays, months
 
 
+def day_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Weekday abbreviations (Monday first) and month abbreviations (from index 1)."""
+    return _day_names(get_language())
+
+
 def short_date(day: datetime.date) -> str:
     """The day as the date filter shows "D j M Y" (Wed 4 Dec 2024), without building a
     DateFormat per date: twelve of those were a quarter of the rows' cost."""
-    weekdays, months = _day_names(get_language())
+    weekdays, months = day_names()
     return f"{weekdays[day.weekday()]} {day.day} {months[day.month]} {day.year:04d}"
 
 
