@@ -15,6 +15,7 @@ from .models import (
     Commitment,
     CommitmentStatus,
     LessonReflection,
+    checkin_on,
     local_now,
 )
 from .scales import COMMUNICATION, CONNECTION, SCALES, TRUST, Scale
@@ -385,7 +386,7 @@ class CheckInForm(JournalForm):
         date = self.cleaned_data["date"] or today
         if date > today:
             raise forms.ValidationError("A check-in can only be for today or an earlier day.")
-        taken = CheckIn.objects.filter(user=self.user, date=date).only("id", "date").first()
+        taken = checkin_on(self.user.pk, date)
         if taken is not None:
             self.taken = taken
             if date == today:
