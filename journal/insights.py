@@ -5,20 +5,21 @@ a single aggregate (or a bounded select) and only shapes its result in Python.
 """
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import NotSupportedError, connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Func, IntegerField
+from django.db.models import Field, Func, IntegerField, Model
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-from guides.models import Strategy
+from guides.models import Stage, Strategy
 from trustrepair.models import User
 
-from .models import RESOLVED, CommitmentStatus, local_now
+from .models import RESOLVED, CheckIn, Commitment, CommitmentStatus, local_now
 
 WINDOWS = (7, 30, 90)
 # Read by every sort of the strategies; a dict, not an enum lookup each time.
@@ -30,45 +31,67 @@ RATE_MIN = 5
 
 
 # The figures are aggregates over plain columns (no text), asked for on every journal
-# page, so they are plain SQL: Django took about 0.8 ms to build each of these queries
-# and the database 0.1 ms to answer the small ones. Tables and columns are Django's
-# defaults (a test checks them); every value is a parameter.
-CONSISTENCY_SQL = (
-    "SELECT status, COUNT(*) FILTER (WHERE resolved_at > %s),"
-    " COUNT(*) FILTER (WHERE resolved_at > %s), COUNT(*) FILTER (WHERE resolved_at > %s)"
-    " FROM journal_commitment WHERE user_id = %s AND status IN (%s, %s, %s)"
-    " AND resolved_at > %s AND resolved_at <= %s GROUP BY status"
-)
-STRATEGIES_SQL = (
-    "SELECT strategy, status, COUNT(*) FROM journal_commitment"
-    " WHERE user_id = %s AND status IN (%s, %s, %s) GROUP BY strategy, status"
-)
-STAGES_SQL = (
-    "SELECT s.title, s.position, COUNT(*), AVG(c.trust), AVG(c.communication),"
-    " AVG(c.connection) FROM journal_checkin c LEFT JOIN guides_stage s ON s.id = c.stage_id"
-    " WHERE c.user_id = %s GROUP BY s.title, s.position ORDER BY s.position NULLS LAST"
-)
-# week_number() of a check-in's date, in each database's own date arithmetic (see
-# WeekNumber): julianday('0001-01-01') is 1721425.5; PostgreSQL subtracts dates natively.
-STREAK_SQL = {
-    "sqlite": "SELECT DISTINCT CAST(julianday(date) - 1721425.5 AS INTEGER) / 7"
-    " FROM journal_checkin WHERE user_id = %s AND date <= %s",
-    "postgresql": "SELECT DISTINCT (date - DATE '0001-01-01') / 7"
-    " FROM journal_checkin WHERE user_id = %s AND date <= %s",
+# page, so they are precompiled SQL: Django took about 0.8 ms to build each of these
+# queries and the database 0.1 ms to answer the small ones. Names come from the models,
+# quoted for the database; every value is a parameter.
+FIGURES_SQL = {
+    "consistency": "SELECT {status}, COUNT(*) FILTER (WHERE {resolved} > %s),"
+    " COUNT(*) FILTER (WHERE {resolved} > %s), COUNT(*) FILTER (WHERE {resolved} > %s)"
+    " FROM {commitments} WHERE {user} = %s AND {status} IN (%s, %s, %s)"
+    " AND {resolved} > %s AND {resolved} <= %s GROUP BY {status}",
+    "strategies": "SELECT {strategy}, {status}, COUNT(*) FROM {commitments}"
+    " WHERE {user} = %s AND {status} IN (%s, %s, %s) GROUP BY {strategy}, {status}",
+    "stages": "SELECT s.{title}, s.{position}, COUNT(*), AVG(c.{trust}),"
+    " AVG(c.{communication}), AVG(c.{connection}) FROM {checkins} c"
+    " LEFT OUTER JOIN {stages} s ON s.{stage_id} = c.{stage} WHERE c.{checkin_user} = %s"
+    " GROUP BY s.{title}, s.{position} ORDER BY s.{position} NULLS LAST",
+    "streak": "SELECT DISTINCT {week} FROM {checkins} WHERE {checkin_user} = %s AND {date} <= %s",
+    "weeks": "SELECT {week}, COUNT(*), AVG({trust}), AVG({communication}), AVG({connection})"
+    " FROM {checkins} WHERE {checkin_user} = %s AND {date} >= %s AND {date} <= %s GROUP BY 1",
 }
-WEEKS_SQL = {
-    "sqlite": "SELECT CAST(julianday(date) - 1721425.5 AS INTEGER) / 7, COUNT(*), AVG(trust),"
-    " AVG(communication), AVG(connection) FROM journal_checkin"
-    " WHERE user_id = %s AND date >= %s AND date <= %s GROUP BY 1",
-    "postgresql": "SELECT (date - DATE '0001-01-01') / 7, COUNT(*), AVG(trust),"
-    " AVG(communication), AVG(connection) FROM journal_checkin"
-    " WHERE user_id = %s AND date >= %s AND date <= %s GROUP BY 1",
+# week_number() of a date, in each database's own date arithmetic: julianday('0001-01-01')
+# is 1721425.5; PostgreSQL subtracts dates natively. Days since 0001-01-01 are never
+# negative, so integer division is floor division on both.
+WEEK_OF_DATE = {
+    "sqlite": "(CAST(julianday({date}) - 1721425.5 AS INTEGER) / 7)",
+    "postgresql": "(({date} - DATE '0001-01-01') / 7)",
 }
 
 
-def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+@functools.cache
+def _sql(name: str, vendor: str) -> str:
+    qn = connection.ops.quote_name
+
+    def column(model: type[Model], field: str) -> str:
+        return qn(cast(str, cast(Field, model._meta.get_field(field)).column))
+
+    date = column(CheckIn, "date")
+    if vendor not in WEEK_OF_DATE:
+        raise NotSupportedError("The journal's figures are written for SQLite and PostgreSQL.")
+    return FIGURES_SQL[name].format(
+        commitments=qn(Commitment._meta.db_table),
+        checkins=qn(CheckIn._meta.db_table),
+        stages=qn(Stage._meta.db_table),
+        user=column(Commitment, "user"),
+        status=column(Commitment, "status"),
+        strategy=column(Commitment, "strategy"),
+        resolved=column(Commitment, "resolved_at"),
+        checkin_user=column(CheckIn, "user"),
+        date=date,
+        week=WEEK_OF_DATE[vendor].format(date=date),
+        trust=column(CheckIn, "trust"),
+        communication=column(CheckIn, "communication"),
+        connection=column(CheckIn, "connection"),
+        stage=column(CheckIn, "stage"),
+        stage_id=column(Stage, "id"),
+        title=column(Stage, "title"),
+        position=column(Stage, "position"),
+    )
+
+
+def _fetch(name: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_sql(name, connection.vendor), params)
         return cursor.fetchall()
 
 
@@ -122,7 +145,7 @@ def consistency(
     # Always three thresholds: the SQL stays one constant string; spare ones repeat the last.
     thresholds = [*windows, *[windows[-1]] * (len(WINDOWS) - len(windows))]
     rows = _fetch(
-        CONSISTENCY_SQL,
+        "consistency",
         [
             *(_at(now - datetime.timedelta(days=days)) for days in thresholds),
             user.pk,
@@ -193,14 +216,13 @@ class WeekNumber(Func):
     def as_sqlite(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
     ) -> tuple[str, tuple[Any, ...]]:
-        # julianday('0001-01-01') is 1721425.5; a bare date is read as its midnight.
-        template = "(CAST(julianday(%(expressions)s) - 1721425.5 AS INTEGER) / 7)"
+        template = WEEK_OF_DATE["sqlite"].format(date="%(expressions)s")
         return Func.as_sql(self, compiler, connection, template=template, **extra_context)
 
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
     ) -> tuple[str, tuple[Any, ...]]:
-        template = "((%(expressions)s - DATE '0001-01-01') / 7)"
+        template = WEEK_OF_DATE["postgresql"].format(date="%(expressions)s")
         return Func.as_sql(self, compiler, connection, template=template, **extra_context)
 
 
@@ -213,7 +235,7 @@ def weekly_streak(user: User, today: datetime.date | None = None) -> int:
     today = today or local_now().date()
     # The database returns each week once (two years of daily check-ins are about
     # a hundred rows, not 730 dates to convert and map in Python).
-    weeks = {week for (week,) in _fetch(STREAK_SQL[connection.vendor], [user.pk, _on(today)])}
+    weeks = {week for (week,) in _fetch("streak", [user.pk, _on(today)])}
     return streak_of(weeks, today)
 
 
@@ -244,7 +266,7 @@ def weekly_ratings(
     """Average ratings per week for the last `weeks` weeks, empty weeks included."""
     today = today or local_now().date()
     first = week_start(today) - datetime.timedelta(weeks=weeks - 1)
-    rows = _fetch(WEEKS_SQL[connection.vendor], [user.pk, _on(first), _on(today)])
+    rows = _fetch("weeks", [user.pk, _on(first), _on(today)])
     by_number = {
         week: {"count": n, "trust": trust, "communication": talk, "connection": close}
         for week, n, trust, talk, close in rows
@@ -291,7 +313,7 @@ def ratings_by_stage(user: User) -> list[StageRatings]:
             communication=float(talk),
             connection=float(close),
         )
-        for title, _position, n, trust, talk, close in _fetch(STAGES_SQL, [user.pk])
+        for title, _position, n, trust, talk, close in _fetch("stages", [user.pk])
     ]
 
 
@@ -325,7 +347,7 @@ class StrategySummary:
 def strategies(user: User) -> StrategySummary:
     """Which strategies are kept most and least, all time (one query)."""
     # One plain count per (strategy, status) pair: at most a few dozen rows.
-    rows = _fetch(STRATEGIES_SQL, [user.pk, *RESOLVED])
+    rows = _fetch("strategies", [user.pk, *RESOLVED])
     return summary_of(rows)
 
 
