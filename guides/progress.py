@@ -1,12 +1,13 @@
 """Reading progress: plain functions the views (and the journal) call."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections, router
-from django.db.models import DateTimeField, F, Field, FilteredRelation, Q, Value
+from django.db.models import DateTimeField, F, Field, FilteredRelation, Model, Q, Value
 from django.utils import timezone
 
 from trustrepair.models import User
@@ -125,18 +126,66 @@ def resume_point(lessons: list[ReadLesson]) -> ReadLesson | None:
 def next_lesson_for(user: User) -> Lesson | None:
     """The first lesson, in course order, that this person has not completed.
 
-    One query that returns one row, with only what a link to it shows (title, summary,
-    reading time, the stage's title and both slugs): the journal pages call this on
-    every request, and loading the whole course to pick one lesson cost more than
-    the rest of that query. Other fields still load, lazily, if asked for.
+    One precompiled SELECT that returns one row, with only what a link to it shows
+    (title, summary, reading time, the stage's title and both slugs): the journal
+    pages call this on every request, and building the ORM's join cost more than the
+    database's answer. Other fields still load, lazily, if asked for.
     """
-    lessons = Lesson.objects.published()
-    if user.is_authenticated:
-        # The same join as course_lessons(), which was cheaper to build than NOT EXISTS.
-        lessons = lessons.annotate(
-            mine=FilteredRelation("progress", condition=Q(progress__user=user))
-        ).filter(mine__completed_at__isnull=True)
-    return lessons.select_related("stage").only(*LINK_FIELDS).in_course_order().first()
+    using = router.db_for_read(Lesson)
+    with connections[using].cursor() as cursor:
+        # Nobody's progress for someone signed out: every lesson is still to do.
+        cursor.execute(_next_lesson_sql(using), [user.pk, False])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    lesson = Lesson.from_db(using, _NEXT_LESSON_FIELDS, row[: len(_NEXT_LESSON_FIELDS)])
+    lesson.stage = Stage.from_db(using, _NEXT_STAGE_FIELDS, row[len(_NEXT_LESSON_FIELDS) :])
+    return lesson
+
+
+# What a link shows, each in its model's field order (from_db() reads them in that order).
+_NEXT_LESSON_FIELDS = [
+    f.attname
+    for f in Lesson._meta.concrete_fields
+    if f.attname in {"id", "stage_id", "slug", "title", "summary", "reading_minutes"}
+]
+_NEXT_STAGE_FIELDS = [
+    f.attname for f in Stage._meta.concrete_fields if f.attname in {"id", "slug", "title"}
+]
+# Lessons in course order with this reader's progress, if any, joined as
+# course_lessons() joins it; the first not completed.
+_NEXT_LESSON = (
+    "SELECT {columns} FROM {lessons} l INNER JOIN {stages} s ON s.{stage_id} = l.{stage}"
+    " LEFT OUTER JOIN {progress} p ON p.{progress_lesson} = l.{id} AND p.{progress_user} = %s"
+    " WHERE l.{retired} = %s AND p.{completed} IS NULL"
+    " ORDER BY s.{stage_position} ASC, l.{position} ASC LIMIT 1"
+)
+
+
+@functools.cache
+def _next_lesson_sql(using: str) -> str:
+    qn = connections[using].ops.quote_name
+
+    def column(model: type[Model], name: str) -> str:
+        return qn(cast(str, cast(Field, model._meta.get_field(name)).column))
+
+    columns = [f"l.{column(Lesson, name)}" for name in _NEXT_LESSON_FIELDS]
+    columns += [f"s.{column(Stage, name)}" for name in _NEXT_STAGE_FIELDS]
+    return _NEXT_LESSON.format(
+        columns=", ".join(columns),
+        id=column(Lesson, "id"),
+        stage=column(Lesson, "stage"),
+        retired=column(Lesson, "retired"),
+        position=column(Lesson, "position"),
+        stage_id=column(Stage, "id"),
+        stage_position=column(Stage, "position"),
+        progress_lesson=column(LessonProgress, "lesson"),
+        progress_user=column(LessonProgress, "user"),
+        completed=column(LessonProgress, "completed_at"),
+        lessons=qn(Lesson._meta.db_table),
+        stages=qn(Stage._meta.db_table),
+        progress=qn(LessonProgress._meta.db_table),
+    )
 
 
 def current_lesson_for(user: User) -> Lesson | None:

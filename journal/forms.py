@@ -3,6 +3,7 @@ from typing import Any, cast
 
 from django import forms
 
+from guides.caching import course
 from guides.models import Lesson, Strategy
 from trustrepair.models import User
 
@@ -14,6 +15,7 @@ from .models import (
     Commitment,
     CommitmentStatus,
     LessonReflection,
+    checkin_on,
     local_now,
 )
 from .scales import COMMUNICATION, CONNECTION, SCALES, TRUST, Scale
@@ -57,15 +59,30 @@ def rating_field(scale: Scale, help_text: str = "") -> forms.TypedChoiceField:
     )
 
 
+# (course version, choices): rebuilt when guides.caching.course() sees a new version of
+# the course, so a content reload shows within COURSE_RECHECK_SECONDS.
+_lesson_choices: tuple[str, list] | None = None
+
+
 def lesson_choices() -> list:
-    """Lessons grouped by stage, in course order, for a select (one query)."""
+    """Lessons grouped by stage, in course order, for a select.
+
+    Built once per process for each version of the course (a query only then); the
+    list is never changed by its users.
+    """
+    global _lesson_choices
+    version = course().version
+    if _lesson_choices is not None and _lesson_choices[0] == version:
+        return _lesson_choices[1]
     groups: dict[str, list[tuple[int, str]]] = {}
     lessons = (
         Lesson.objects.published().in_course_order().values_list("pk", "title", "stage__title")
     )
     for pk, title, stage_title in lessons:
         groups.setdefault(stage_title, []).append((pk, title))
-    return [("", "None"), *groups.items()]
+    choices = [("", "None"), *groups.items()]
+    _lesson_choices = (version, choices)
+    return choices
 
 
 class JournalForm(forms.ModelForm):
@@ -122,7 +139,9 @@ class CommitmentForm(JournalForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["text"].error_messages["required"] = "Write what you said you would do."
-        cast(forms.ChoiceField, self.fields["lesson"]).choices = lesson_choices()
+        # A callable: the choices are only built when shown, not to check a posted form
+        # (the field's queryset checks the lesson).
+        cast(forms.ChoiceField, self.fields["lesson"]).choices = lesson_choices
 
     def clean_due_date(self) -> datetime.date | None:
         due = self.cleaned_data.get("due_date")
@@ -311,7 +330,9 @@ class CheckInForm(JournalForm):
         self.pick_day = pick_day
         self.taken: CheckIn | None = None
         self.was_safety_concern = self.instance.safety_concern
-        cast(forms.ChoiceField, self.fields["lesson"]).choices = lesson_choices()
+        # A callable: the choices are only built when shown, not to check a posted form
+        # (the field's queryset checks the lesson).
+        cast(forms.ChoiceField, self.fields["lesson"]).choices = lesson_choices
         today = local_now().date()
         date_field = cast(forms.DateField, self.fields["date"])
         if self.instance.pk:
@@ -337,10 +358,9 @@ class CheckInForm(JournalForm):
 
     @property
     def lesson_title(self) -> str:
-        """The chosen lesson's title, read from the choices already built (no query)."""
+        """The chosen lesson's title, read from the course's choices (no query)."""
         chosen = str(self["lesson"].value() or "")
-        choices = cast(list, cast(forms.ChoiceField, self.fields["lesson"]).choices)
-        for _group, lessons in choices[1:]:
+        for _group, lessons in lesson_choices()[1:]:
             for pk, title in cast(list, lessons):
                 if str(pk) == chosen:
                     return str(title)
@@ -366,7 +386,7 @@ class CheckInForm(JournalForm):
         date = self.cleaned_data["date"] or today
         if date > today:
             raise forms.ValidationError("A check-in can only be for today or an earlier day.")
-        taken = CheckIn.objects.filter(user=self.user, date=date).only("id", "date").first()
+        taken = checkin_on(self.user.pk, date)
         if taken is not None:
             self.taken = taken
             if date == today:

@@ -14,6 +14,7 @@ from ..access import owned
 from ..forms import CommitmentForm, StatusForm
 from ..models import Commitment, CommitmentStatus
 from ..suggestions import SUGGESTIONS, suggestion
+from .rows import Row, RowBuilder
 
 
 def prefill(request: HttpRequest) -> dict:
@@ -98,16 +99,12 @@ def commitment_status(request: AuthenticatedHttpRequest, commitment: Commitment)
             messages.success(request, STATUS_SAVED.get(commitment.status, "Saved."))
             return redirect(safe_next(request, reverse("journal:dashboard")))
     if request.htmx:
-        return render(
-            request,
-            "journal/dashboard.html#commitment-rows",
-            {
-                "commitment": commitment,
-                "status_form": form,
-                "just_resolved": saved,
-                "follow_up": follow_up,
-            },
-        )
+        # The row (and the promise a renegotiation opened) swapped in place on the dashboard.
+        rows = RowBuilder(request)
+        html = rows.row(Row.of(commitment), form, saved, follow_up is not None)
+        if follow_up is not None:
+            html += rows.row(Row.of(follow_up))
+        return HttpResponse(html)
     return render(
         request,
         "journal/commitment_status.html",

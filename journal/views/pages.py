@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_safe
 
 from guides.progress import next_lesson_for
@@ -11,67 +12,49 @@ from trustrepair.http import AuthenticatedHttpRequest
 from .. import insights
 from ..charts import line_chart
 from ..forms import TimelineFilterForm
-from ..models import CheckIn, Commitment, CommitmentStatus, local_now
+from ..models import local_now
 from ..scales import SCALES, TRUST
 from ..suggestions import SUGGESTIONS
 from ..timeline import timeline_page
+from . import insight_html
+from .dashboard_reads import open_rows, recent_checkins
+from .rows import RowBuilder
 
 OPEN_SHOWN = 12
 RECENT_CHECKINS = 12
-# Only the columns the dashboard shows: the lessons' bodies are large, and every
-# encrypted text column loaded is a decryption, shown or not.
-OPEN_COMMITMENT_FIELDS = (
-    "text",
-    "due_date",
-    "due_time",
-    "strategy",
-    "status",
-    "resolved_at",
-    "lesson",
-    "lesson__title",
-    "lesson__slug",
-    "lesson__stage__slug",
-)
-RECENT_CHECKIN_FIELDS = ("date", "trust", "communication", "connection")
 
 
 @login_required
 @require_safe
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    # Soonest due first, so overdue ones lead; undated ones after, newest first.
-    open_commitments = list(
-        Commitment.objects.filter(user=user, status=CommitmentStatus.OPEN)
-        .select_related("lesson__stage")
-        .only(*OPEN_COMMITMENT_FIELDS)
-        .order_by(
-            F("due_date").asc(nulls_last=True), F("due_time").asc(nulls_last=True), "-created_at"
-        )[: OPEN_SHOWN + 1]
-    )
-    recent = list(
-        CheckIn.objects.filter(user=user)
-        .only(*RECENT_CHECKIN_FIELDS)
-        .order_by("-date", "-id")[:RECENT_CHECKINS]
-    )
+    open_commitments = open_rows(user, OPEN_SHOWN + 1)
+    recent = recent_checkins(user, RECENT_CHECKINS)
     latest = recent[0] if recent else None
+    if latest is not None:
+        latest["url"] = reverse("journal:checkin_detail", args=[latest["pk"]])
     today = local_now().date()
     trust_chart = line_chart(
         "trust-recent",
         "Felt trust in your recent check-ins",
-        [(c.date, c.trust) for c in reversed(recent)],
+        [(c["date"], c["trust"]) for c in reversed(recent)],
         TRUST,
         end=today,
     )
     consistency = insights.consistency(user, (30,))[30]
     your_path = path_for(user)
+    rows = RowBuilder(request)
     return render(
         request,
         "journal/dashboard.html",
         {
             "open_commitments": open_commitments[:OPEN_SHOWN],
+            "commitment_rows": format_html_join(
+                "\n", "{}", ((rows.row(row),) for row in open_commitments[:OPEN_SHOWN])
+            ),
             "more_open": len(open_commitments) > OPEN_SHOWN,
             "latest": latest,
-            "today_checkin": latest if latest is not None and latest.date == today else None,
+            "today_checkin": latest if latest is not None and latest["date"] == today else None,
             "trust_chart": trust_chart,
             "consistency": consistency,
             "streak": insights.weekly_streak(user, today),
@@ -125,9 +108,12 @@ def insights_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             "windows": list(insights.consistency(user).values()),
             "streak": insights.weekly_streak(user),
             "weeks": weeks,
+            "week_rows": insight_html.week_rows(weeks),
             "charts": charts,
             "stages": stages,
+            "stage_items": insight_html.stage_items(stages),
             "strategies": strategies,
+            "strategy_items": insight_html.strategy_items(strategies.records),
             "next_lesson": next_lesson_for(user),
             "rate_min": insights.RATE_MIN,
             # Nothing to count yet: the page says what will appear, and how to start.

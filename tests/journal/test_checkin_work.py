@@ -1,0 +1,48 @@
+"""A check-in post does only the work a save needs; the lesson list follows the course."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from journal.models import CheckIn
+from tests.journal.helpers import checkin_data, make_lesson, make_stage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_valid_check_in_post_never_lists_the_lessons(owner_client, user):
+    make_lesson(make_stage())
+    owner_client.get(reverse("journal:dashboard"))
+    with CaptureQueriesContext(connection) as queries:
+        response = owner_client.post(reverse("journal:checkin_new"), checkin_data())
+    assert response.status_code == 302
+    assert CheckIn.objects.filter(user=user).count() == 1
+    assert not [q for q in queries if "guides_lesson" in q["sql"]]
+
+
+def test_the_chosen_lesson_is_still_checked_and_kept(owner_client, user):
+    lesson = make_lesson(make_stage())
+    owner_client.post(reverse("journal:checkin_new"), checkin_data(lesson=str(lesson.pk)))
+    checkin = CheckIn.objects.get(user=user)
+    assert (checkin.lesson, checkin.stage) == (lesson, lesson.stage)
+    response = owner_client.post(
+        reverse("journal:checkin_another_day"), checkin_data(date="2020-01-01", lesson="99999")
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_the_lesson_list_shows_a_lesson_added_once_the_course_is_read_again(
+    owner_client, seconds_pass
+):
+    stage = make_stage()
+    make_lesson(stage, slug="first", title="First lesson")
+    url = reverse("journal:checkin_new")
+    assert "First lesson" in owner_client.get(url).content.decode()
+    make_lesson(stage, slug="second", title="Second lesson", content_hash="1" * 64)
+    seconds_pass(settings.COURSE_RECHECK_SECONDS + 1)
+    html = owner_client.get(url).content.decode()
+    assert "First lesson" in html
+    assert "Second lesson" in html
