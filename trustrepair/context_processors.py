@@ -1,16 +1,44 @@
+import functools
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from . import sessions
 
 # Set at sign-in when the browser's time zone differs from the one stored (see accounts).
 TIME_ZONE_OFFER = "time_zone_offer"
 
+# Every address base.html links to. They depend only on the URLconf and the script
+# prefix (a setting, FORCE_SCRIPT_NAME), so they are reversed once per process rather
+# than by a {% url %} tag on every page.
+LAYOUT_URLS = {
+    "home": "home",
+    "guides": "guides:index",
+    "journal": "journal:dashboard",
+    "account": "account",
+    "login": "login",
+    "signup": "signup",
+    "logout": "logout",
+    "safety": "safety",
+    "quick_exit": "quick_exit",
+    "service_worker": "service_worker",
+    "stay_signed_in": "stay_signed_in",
+    "time_zone_offer": "time_zone_offer",
+}
 
-def site(request: HttpRequest) -> dict[str, str]:
+
+# Bounded: the key is a setting, never anything a request sends.
+@functools.lru_cache(maxsize=8)
+def _layout_urls(urlconf: str | None, prefix: str) -> dict[str, str]:
+    return {key: reverse(name, urlconf=urlconf) for key, name in LAYOUT_URLS.items()}
+
+
+def site(request: HttpRequest) -> dict[str, object]:
     return {
         "quick_exit_url": settings.QUICK_EXIT_URL,
         "site_tab_name": settings.SITE_TAB_NAME,
+        "site_urls": _layout_urls(get_urlconf(settings.ROOT_URLCONF), get_script_prefix()),
     }
 
 
