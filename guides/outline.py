@@ -51,6 +51,10 @@ class OutlineLesson:
     audience_label: str
     url: str
     stage: OutlineStage
+    # The lesson's row in a lesson list, before and after the reader's status tag:
+    # course text escaped once per course version, not on every request.
+    row_start: SafeString
+    row_end: SafeString
 
     def get_absolute_url(self) -> str:
         return self.url
@@ -77,6 +81,16 @@ _LESSON_COLUMNS = (
     "stage__summary",
     "stage__position",
 )
+
+# One lesson in a list, around the reader's status tag; every value is escaped.
+_ROW_START = '<li class="lesson-item">\n<h3 class="lesson-item__title"><a href="{}">{}</a> '
+_ROW_END = (
+    "</h3>\n"
+    '<p class="lesson-item__summary">{}</p>\n'
+    '<p class="lesson-meta"><span>{} min read</span> <span class="tag tag--quiet">{}</span></p>\n'
+    "</li>\n"
+)
+
 
 # (course version, script prefix) and the outline; one object, so swapping it is atomic.
 _built: Outline | None = None
@@ -109,6 +123,8 @@ def course_outline() -> Outline:
                 stage_position,
                 reverse("guides:stage", args=[stage_slug]),
             )
+        url = reverse("guides:lesson", args=[stage.slug, slug])
+        label = labels.get(audience, audience)
         lesson = OutlineLesson(
             pk,
             slug,
@@ -117,9 +133,11 @@ def course_outline() -> Outline:
             position,
             minutes,
             audience,
-            labels.get(audience, audience),
-            reverse("guides:lesson", args=[stage.slug, slug]),
+            label,
+            url,
             stage,
+            format_html(_ROW_START, url, title),
+            format_html(_ROW_END, summary, minutes, label),
         )
         stage.lessons.append(lesson)
         lessons.append(lesson)
@@ -199,15 +217,6 @@ _FINISHED = format_html('<span class="tag tag--ok">{}</span>', "Finished")
 _STARTED = format_html('<span class="tag">{}</span>', "Started")
 _NO_STATUS = conditional_escape("")
 
-# One lesson in a list; every value is escaped by format_html_join.
-_ROW = (
-    '<li class="lesson-item">\n'
-    '<h3 class="lesson-item__title"><a href="{}">{}</a> {}</h3>\n'
-    '<p class="lesson-item__summary">{}</p>\n'
-    '<p class="lesson-meta"><span>{} min read</span> <span class="tag tag--quiet">{}</span></p>\n'
-    "</li>\n"
-)
-
 
 def _status(progress: Progress) -> SafeString:
     completed, viewed = progress
@@ -224,16 +233,9 @@ def lesson_list(lessons: Iterable[OutlineLesson], progress: dict[int, Progress])
     """
     rows = format_html_join(
         "",
-        _ROW,
+        "{}{}{}",
         (
-            (
-                lesson.url,
-                lesson.title,
-                _status(progress.get(lesson.pk, NO_PROGRESS)),
-                lesson.summary,
-                lesson.reading_minutes,
-                lesson.audience_label,
-            )
+            (lesson.row_start, _status(progress.get(lesson.pk, NO_PROGRESS)), lesson.row_end)
             for lesson in lessons
         ),
     )
