@@ -33,7 +33,7 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "your_path": your_path,
         "show_course": show_course,
-        "stages": stages,
+        "stage_sections": [row.section(with_progress=user.is_authenticated) for row in stages],
         "resume": resume_lesson(lessons, progress) if user.is_authenticated else None,
         "has_started": any(progress.get(lesson.pk, NO_PROGRESS)[1] for lesson in lessons),
         "lesson_count": len(lessons),
