@@ -7,13 +7,16 @@ shown back: no page a partner could see depends on it.
 """
 
 import datetime
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import F, FilteredRelation, Q
+from django.db import connections, router
+from django.db.models import F, Field, FilteredRelation, Q
 from django.utils import timezone
 
+from trustrepair.crypto import EncryptedTextField
 from trustrepair.models import User
 
 from .models import BODY_FIELDS, Lesson, PathStep, SelfCheck, Side, Situation
@@ -123,13 +126,51 @@ def path_lessons(side: str, situation: str) -> list[str]:
     )
 
 
+# A finished self-check's answers (still encrypted); names quoted for the database.
+_FINISHED = "SELECT {answers} FROM {table} WHERE {user} = %s AND {finished} IS NOT NULL"
+
+
+@functools.cache
+def _finished_sql(using: str) -> str:
+    meta = SelfCheck._meta
+    qn = connections[using].ops.quote_name
+
+    def column(name: str) -> str:
+        return qn(cast(str, cast(Field, meta.get_field(name)).column))
+
+    return _FINISHED.format(
+        answers=column("answers"),
+        table=qn(meta.db_table),
+        user=column("user"),
+        finished=column("finished_at"),
+    )
+
+
+def finished_answers(user: User) -> Answers | None:
+    """The answers of someone who finished "start here", else None.
+
+    A precompiled SELECT of one column: the lessons page and the dashboard ask on
+    every request, and most people never finish "start here", so the ORM's cost of
+    building the query was most of what the question cost. Decrypted by the field.
+    """
+    using = router.db_for_read(SelfCheck)
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(_finished_sql(using), [user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    field = cast(EncryptedTextField, SelfCheck._meta.get_field("answers"))
+    return _load(field.from_db_value(row[0], None, connection) or "")
+
+
 def path_for(user: User) -> YourPath | None:
     """The person's path with their progress, or None before they finish "start here"
     (or when no paths are loaded). Two queries: the answers, then the lessons."""
-    check = SelfCheck.objects.filter(user=user, finished_at__isnull=False).first()
-    if check is None:
+    answers = finished_answers(user)
+    if answers is None:
         return None
-    side, situation = _load(check.answers).path_key
+    side, situation = answers.path_key
     lessons = (
         Lesson.objects.published()
         .filter(path_steps__side=side, path_steps__situation=situation)

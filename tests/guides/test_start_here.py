@@ -256,3 +256,17 @@ def test_the_answers_are_deleted_with_the_account(owner_client, user):
     answer_all(owner_client, "doubted", "breach-past", "no")
     data_rights.delete_account(user)
     assert not SelfCheck.objects.exists()
+
+
+def test_finished_answers_are_only_a_finished_check_of_that_person(user, stranger):
+    assert start_here.finished_answers(user) is None
+    start_here.record_answer(user, "side", "doubted")
+    start_here.record_answer(user, "situation", "friction")
+    assert start_here.finished_answers(user) is None  # not at the end yet
+
+    start_here.record_answer(user, "afraid", None)
+
+    answers = start_here.finished_answers(user)
+    assert answers is not None
+    assert answers.path_key == ("doubted", "friction")
+    assert start_here.finished_answers(stranger) is None
