@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
 
@@ -34,3 +35,18 @@ def test_the_current_section_is_marked(owner_client: Client):
     html = owner_client.get(reverse("guides:index")).content.decode()
 
     assert f'<a href="{reverse("guides:index")}" aria-current="page">Lessons</a>' in html
+
+
+def test_every_page_references_the_assets_by_their_static_addresses(client: Client):
+    html = client.get(reverse("home")).content.decode()
+
+    for path in (
+        "img/icon.svg",
+        "manifest.webmanifest",
+        "img/apple-touch-icon.png",
+        "css/app.css",
+        "js/app.js",
+        "js/offline.js",
+        "django_htmx/htmx-2.min.js",
+    ):
+        assert f'"{static(path)}"' in html, path
