@@ -11,9 +11,9 @@ from . import sessions
 # Set at sign-in when the browser's time zone differs from the one stored (see accounts).
 TIME_ZONE_OFFER = "time_zone_offer"
 
-# Every address base.html links to. They depend only on the URLconf and the script
-# prefix (a setting, FORCE_SCRIPT_NAME), so they are reversed once per process rather
-# than by a {% url %} tag on every page.
+# Every address base.html links to, and a few fixed links of other pages. They depend
+# only on the URLconf and the script prefix (a setting, FORCE_SCRIPT_NAME), so they
+# are reversed once per process rather than by a {% url %} tag on every page.
 LAYOUT_URLS = {
     "home": "home",
     "guides": "guides:index",
@@ -27,6 +27,9 @@ LAYOUT_URLS = {
     "service_worker": "service_worker",
     "stay_signed_in": "stay_signed_in",
     "time_zone_offer": "time_zone_offer",
+    # Not in the layout itself, but on the lessons page and its includes.
+    "guides_search": "guides:search",
+    "guides_start": "guides:start",
 }
 
 
