@@ -19,3 +19,9 @@ def test_a_signed_out_lesson_loads_no_htmx_but_a_signed_in_one_does(
     assert HTMX not in client.get(url, headers={"accept-encoding": ""}).content.decode()
     assert HTMX in owner_client.get(url).content.decode()
     assert HTMX in client.get(reverse("guides:index")).content.decode()
+
+
+def test_a_signed_out_lesson_has_nothing_htmx_would_drive(client: Client, lessons):
+    html = client.get(lesson("old-hurts").get_absolute_url(), headers={"accept-encoding": ""})
+
+    assert " hx-" not in html.content.decode()
