@@ -71,6 +71,7 @@ class Outline:
     key: tuple[str, str]
     stages: list[OutlineStage]
     lessons: list[OutlineLesson]
+    by_pk: dict[int, OutlineLesson]
 
 
 _LESSON_COLUMNS = (
@@ -170,7 +171,7 @@ def course_outline() -> Outline:
         )
         stage.lessons.append(lesson)
         lessons.append(lesson)
-    _built = Outline(key, list(stages.values()), lessons)
+    _built = Outline(key, list(stages.values()), lessons, {row.pk: row for row in lessons})
     return _built
 
 

@@ -14,12 +14,15 @@ from typing import Any, cast
 
 from django.db import connections, router
 from django.db.models import F, Field, FilteredRelation, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from trustrepair.crypto import EncryptedTextField
 from trustrepair.models import User
 
 from .models import BODY_FIELDS, Lesson, PathStep, SelfCheck, Side, Situation
+from .outline import OutlineLesson, course_outline, lesson_list
 from .progress import ReadLesson, resume_point
 
 SIDE, SITUATION, AFRAID = "side", "situation", "afraid"
@@ -115,6 +118,21 @@ class YourPath:
     @property
     def next_lesson(self) -> ReadLesson | None:
         return resume_point(self.lessons)
+
+    @property
+    def lesson_list(self) -> SafeString:
+        """The path's lessons, listed as the lessons page lists the course."""
+        known = course_outline().by_pk
+        rows = [known.get(lesson.pk) for lesson in self.lessons]
+        if not all(rows):
+            # A lesson the outline does not have yet: the course changed in the last
+            # few seconds. The template lists the lessons as loaded.
+            context = {"lessons": self.lessons}
+            return render_to_string("guides/includes/lesson_list.html", context)
+        progress = {
+            lesson.pk: (lesson.completed_at, lesson.last_viewed_at) for lesson in self.lessons
+        }
+        return lesson_list(cast(list[OutlineLesson], rows), progress)
 
 
 def path_lessons(side: str, situation: str) -> list[str]:
