@@ -81,7 +81,9 @@ def course() -> Course:
     now = monotonic()
     if _last_read is not None and now - _last_read[0] < settings.COURSE_RECHECK_SECONDS:
         return _last_read[1]
-    # Stage titles and positions show on every lesson page, so they are part of it.
+    # Stage titles and positions show on every lesson page, so they are part of it;
+    # ids, titles, summaries and stage summaries too, as the course outline
+    # (guides.outline) is built once per version from them.
     rows = list(
         Lesson.objects.order_by("stage__position", "position", "slug").values_list(
             "stage__slug",
@@ -92,6 +94,13 @@ def course() -> Course:
             "updated_at",
             "stage__title",
             "stage__position",
+            "pk",
+            "stage_id",
+            "title",
+            "summary",
+            "reading_minutes",
+            "audience",
+            "stage__summary",
         )
     )
     digest = hashlib.sha256(site_version().encode())

@@ -7,16 +7,22 @@ shown back: no page a partner could see depends on it.
 """
 
 import datetime
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import F, FilteredRelation, Q
+from django.db import connections, router
+from django.db.models import F, Field, FilteredRelation, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
+from trustrepair.crypto import EncryptedTextField
 from trustrepair.models import User
 
 from .models import BODY_FIELDS, Lesson, PathStep, SelfCheck, Side, Situation
+from .outline import OutlineLesson, course_outline, lesson_list
 from .progress import ReadLesson, resume_point
 
 SIDE, SITUATION, AFRAID = "side", "situation", "afraid"
@@ -113,6 +119,21 @@ class YourPath:
     def next_lesson(self) -> ReadLesson | None:
         return resume_point(self.lessons)
 
+    @property
+    def lesson_list(self) -> SafeString:
+        """The path's lessons, listed as the lessons page lists the course."""
+        known = course_outline().by_pk
+        rows = [known.get(lesson.pk) for lesson in self.lessons]
+        if not all(rows):
+            # A lesson the outline does not have yet: the course changed in the last
+            # few seconds. The template lists the lessons as loaded.
+            context = {"lessons": self.lessons}
+            return render_to_string("guides/includes/lesson_list.html", context)
+        progress = {
+            lesson.pk: (lesson.completed_at, lesson.last_viewed_at) for lesson in self.lessons
+        }
+        return lesson_list(cast(list[OutlineLesson], rows), progress)
+
 
 def path_lessons(side: str, situation: str) -> list[str]:
     """The lesson slugs on the path for these answers, in order (for tests and tools)."""
@@ -123,13 +144,51 @@ def path_lessons(side: str, situation: str) -> list[str]:
     )
 
 
+# A finished self-check's answers (still encrypted); names quoted for the database.
+_FINISHED = "SELECT {answers} FROM {table} WHERE {user} = %s AND {finished} IS NOT NULL"
+
+
+@functools.cache
+def _finished_sql(using: str) -> str:
+    meta = SelfCheck._meta
+    qn = connections[using].ops.quote_name
+
+    def column(name: str) -> str:
+        return qn(cast(str, cast(Field, meta.get_field(name)).column))
+
+    return _FINISHED.format(
+        answers=column("answers"),
+        table=qn(meta.db_table),
+        user=column("user"),
+        finished=column("finished_at"),
+    )
+
+
+def finished_answers(user: User) -> Answers | None:
+    """The answers of someone who finished "start here", else None.
+
+    A precompiled SELECT of one column: the lessons page and the dashboard ask on
+    every request, and most people never finish "start here", so the ORM's cost of
+    building the query was most of what the question cost. Decrypted by the field.
+    """
+    using = router.db_for_read(SelfCheck)
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(_finished_sql(using), [user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    field = cast(EncryptedTextField, SelfCheck._meta.get_field("answers"))
+    return _load(field.from_db_value(row[0], None, connection) or "")
+
+
 def path_for(user: User) -> YourPath | None:
     """The person's path with their progress, or None before they finish "start here"
     (or when no paths are loaded). Two queries: the answers, then the lessons."""
-    check = SelfCheck.objects.filter(user=user, finished_at__isnull=False).first()
-    if check is None:
+    answers = finished_answers(user)
+    if answers is None:
         return None
-    side, situation = _load(check.answers).path_key
+    side, situation = answers.path_key
     lessons = (
         Lesson.objects.published()
         .filter(path_steps__side=side, path_steps__situation=situation)

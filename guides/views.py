@@ -12,14 +12,8 @@ from trustrepair.models import User
 
 from .caching import SharedLessonPage, shareable
 from .models import Lesson
-from .progress import (
-    course_lessons,
-    mark_complete,
-    mark_incomplete,
-    outline,
-    record_view,
-    resume_point,
-)
+from .outline import NO_PROGRESS, course_outline, progress_of, read_stage, resume_lesson
+from .progress import mark_complete, mark_incomplete, record_view
 from .search import MAX_QUERY_LENGTH, clean_query, search_lessons
 from .start_here import path_for
 
@@ -31,14 +25,17 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
     user = request.user
     your_path = path_for(user) if user.is_authenticated else None
     show_course = your_path is None or request.GET.get("all") == "1"
-    lessons = course_lessons(user) if show_course else []
-    opened = any(lesson.last_viewed_at is not None for lesson in lessons)
+    # The outline is built once per process; the reader's progress is one small query.
+    outline = course_outline() if show_course else None
+    lessons = outline.lessons if outline is not None else []
+    progress = progress_of(user) if outline is not None else {}
+    stages = [read_stage(row, progress) for row in outline.stages] if outline is not None else []
     context = {
         "your_path": your_path,
         "show_course": show_course,
-        "stages": outline(lessons),
-        "resume": resume_point(lessons) if user.is_authenticated else None,
-        "has_started": opened,
+        "stage_sections": [row.section(with_progress=user.is_authenticated) for row in stages],
+        "resume": resume_lesson(lessons, progress) if user.is_authenticated else None,
+        "has_started": any(progress.get(lesson.pk, NO_PROGRESS)[1] for lesson in lessons),
         "lesson_count": len(lessons),
     }
     return render(request, "guides/index.html", context)
@@ -46,13 +43,13 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 def stage(request: HtmxHttpRequest, stage_slug: str) -> HttpResponse:
-    stages = outline(course_lessons(request.user))
-    for number, row in enumerate(stages):
-        if row.stage.slug == stage_slug:
+    stages = course_outline().stages
+    for number, found in enumerate(stages):
+        if found.slug == stage_slug:
             context = {
-                "row": row,
-                "previous_stage": stages[number - 1].stage if number else None,
-                "next_stage": stages[number + 1].stage if number + 1 < len(stages) else None,
+                "row": read_stage(found, progress_of(request.user)),
+                "previous_stage": stages[number - 1] if number else None,
+                "next_stage": stages[number + 1] if number + 1 < len(stages) else None,
             }
             return render(request, "guides/stage.html", context)
     raise Http404("No such stage")

@@ -1,12 +1,14 @@
 import time
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.helpers import PASSWORD, make_user
 from trustrepair.models import UserSession
-from trustrepair.sessions import SIGNED_IN_AT, device_label
+from trustrepair.sessions import SIGNED_IN_AT, SessionStore, device_label
 
 
 def log_in(username: str = "sky", user_agent: str = "Mozilla/5.0 (X11; Linux) Firefox/140.0"):
@@ -79,3 +81,27 @@ def test_private_pages_are_never_stored_by_the_browser(owner_client):
     for name in ["account", "sessions", "journal:dashboard"]:
         response = owner_client.get(reverse(name))
         assert "no-store" in response["Cache-Control"], name
+
+
+@pytest.mark.django_db
+def test_an_expired_session_is_not_loaded_even_if_its_row_is_still_there():
+    make_user("sky")
+    client = log_in()
+    assert client.get(reverse("journal:dashboard")).status_code == 200
+    key = client.cookies["sessionid"].value
+    UserSession.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert client.get(reverse("journal:dashboard")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_session_is_loaded_with_its_data():
+    store = SessionStore()
+    store["colour"] = "teal"
+    store.save()
+
+    loaded = SessionStore(store.session_key)
+    assert loaded.load() == {"colour": "teal"}
+    assert SessionStore("not-a-session-key-at-all").load() == {}

@@ -1,6 +1,7 @@
 """ "Start here": three questions, one a screen, that pick a path; the safety answer
 turns partner features off and is never shown back."""
 
+import dataclasses
 import json
 import re
 
@@ -9,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from guides import start_here
+from guides import outline, start_here
 from guides.models import SelfCheck
 from journal import safety
 from tests.helpers import PASSWORD, make_user, reauthenticated_client
@@ -256,3 +257,32 @@ def test_the_answers_are_deleted_with_the_account(owner_client, user):
     answer_all(owner_client, "doubted", "breach-past", "no")
     data_rights.delete_account(user)
     assert not SelfCheck.objects.exists()
+
+
+def test_finished_answers_are_only_a_finished_check_of_that_person(user, stranger):
+    assert start_here.finished_answers(user) is None
+    start_here.record_answer(user, "side", "doubted")
+    start_here.record_answer(user, "situation", "friction")
+    assert start_here.finished_answers(user) is None  # not at the end yet
+
+    start_here.record_answer(user, "afraid", None)
+
+    answers = start_here.finished_answers(user)
+    assert answers is not None
+    assert answers.path_key == ("doubted", "friction")
+    assert start_here.finished_answers(stranger) is None
+
+
+def test_a_path_lists_its_lessons_the_same_while_the_outline_catches_up(
+    owner_client, user, lessons, monkeypatch
+):
+    answer_all(owner_client, "distrusting", "breach-recent", "no")
+    path = start_here.path_for(user)
+    listed = path.lesson_list
+
+    # As if the course had just been reloaded and the outline were not rebuilt yet.
+    stale = outline.course_outline()
+    monkeypatch.setattr(start_here, "course_outline", lambda: dataclasses.replace(stale, by_pk={}))
+
+    assert re.sub(r"\s+", " ", path.lesson_list).strip() == re.sub(r"\s+", " ", listed).strip()
+    assert listed.count('class="lesson-item"') == path.total
