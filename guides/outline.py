@@ -14,15 +14,14 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections, router
-from django.db.models import Field
 from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
+from trustrepair import sql
 from trustrepair.models import User
 
 from .caching import course
@@ -186,17 +185,14 @@ _PROGRESS = "SELECT {lesson}, {completed}, {viewed} FROM {table} WHERE {user} = 
 
 @functools.cache
 def _progress_sql(using: str) -> str:
-    meta = LessonProgress._meta
-    qn = connections[using].ops.quote_name
-
     def column(name: str) -> str:
-        return qn(cast(str, cast(Field, meta.get_field(name)).column))
+        return sql.column(LessonProgress, name, using)
 
     return _PROGRESS.format(
         lesson=column("lesson"),
         completed=column("completed_at"),
         viewed=column("last_viewed_at"),
-        table=qn(meta.db_table),
+        table=sql.table(LessonProgress, using),
         user=column("user"),
     )
 

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections, router
-from django.db.models import DateTimeField, F, Field, FilteredRelation, Model, Q, Value
+from django.db.models import DateTimeField, F, FilteredRelation, Model, Q, Value
 from django.utils import timezone
 
+from trustrepair import sql
 from trustrepair.models import User
 
 from .models import BODY_FIELDS, Lesson, LessonProgress, Stage
@@ -45,10 +46,10 @@ def _upsert(user: User, lesson: Lesson, *, on_conflict: str, completed: bool) ->
     qn = connections[using].ops.quote_name
 
     def column(name: str) -> str:
-        return qn(cast(str, cast(Field, meta.get_field(name)).column))
+        return sql.column(LessonProgress, name, using)
 
     names = {
-        "table": qn(meta.db_table),
+        "table": sql.table(LessonProgress, using),
         "user": column("user"),
         "lesson": column("lesson"),
         "started": column("started_at"),
@@ -58,9 +59,9 @@ def _upsert(user: User, lesson: Lesson, *, on_conflict: str, completed: bool) ->
     names["update"] = on_conflict.format(**names)
     names["columns"] = ", ".join(qn(cast(str, f.column)) for f in meta.concrete_fields)
     now = timezone.now()
-    sql = _UPSERT.format(**names)
+    statement = _UPSERT.format(**names)
     params = [user.pk, lesson.pk, now, now, now if completed else None]
-    progress = next(iter(LessonProgress.objects.raw(sql, params, using=using)))
+    progress = next(iter(LessonProgress.objects.raw(statement, params, using=using)))
     # Saves a query for callers that go on to use the lesson.
     progress.lesson = lesson
     return progress
@@ -164,10 +165,8 @@ _NEXT_LESSON = (
 
 @functools.cache
 def _next_lesson_sql(using: str) -> str:
-    qn = connections[using].ops.quote_name
-
     def column(model: type[Model], name: str) -> str:
-        return qn(cast(str, cast(Field, model._meta.get_field(name)).column))
+        return sql.column(model, name, using)
 
     columns = [f"l.{column(Lesson, name)}" for name in _NEXT_LESSON_FIELDS]
     columns += [f"s.{column(Stage, name)}" for name in _NEXT_STAGE_FIELDS]
@@ -182,9 +181,9 @@ def _next_lesson_sql(using: str) -> str:
         progress_lesson=column(LessonProgress, "lesson"),
         progress_user=column(LessonProgress, "user"),
         completed=column(LessonProgress, "completed_at"),
-        lessons=qn(Lesson._meta.db_table),
-        stages=qn(Stage._meta.db_table),
-        progress=qn(LessonProgress._meta.db_table),
+        lessons=sql.table(Lesson, using),
+        stages=sql.table(Stage, using),
+        progress=sql.table(LessonProgress, using),
     )
 
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import connections, router
-from django.db.models import F, Field, FilteredRelation, Q
+from django.db.models import F, FilteredRelation, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from trustrepair import sql
 from trustrepair.crypto import EncryptedTextField
 from trustrepair.models import User
 
@@ -150,17 +151,11 @@ _FINISHED = "SELECT {answers} FROM {table} WHERE {user} = %s AND {finished} IS N
 
 @functools.cache
 def _finished_sql(using: str) -> str:
-    meta = SelfCheck._meta
-    qn = connections[using].ops.quote_name
-
-    def column(name: str) -> str:
-        return qn(cast(str, cast(Field, meta.get_field(name)).column))
-
     return _FINISHED.format(
-        answers=column("answers"),
-        table=qn(meta.db_table),
-        user=column("user"),
-        finished=column("finished_at"),
+        answers=sql.column(SelfCheck, "answers", using),
+        table=sql.table(SelfCheck, using),
+        user=sql.column(SelfCheck, "user", using),
+        finished=sql.column(SelfCheck, "finished_at", using),
     )
 
 

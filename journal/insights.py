@@ -8,15 +8,16 @@ import datetime
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-from django.db import NotSupportedError, connection
+from django.db import NotSupportedError, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field, Func, IntegerField, Model
+from django.db.models import Func, IntegerField, Model
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from guides.models import Stage, Strategy
+from trustrepair import sql
 from trustrepair.models import User
 
 from .models import RESOLVED, CheckIn, Commitment, CommitmentStatus, local_now
@@ -59,19 +60,19 @@ WEEK_OF_DATE = {
 
 
 @functools.cache
-def _sql(name: str, vendor: str) -> str:
-    qn = connection.ops.quote_name
+def _sql(name: str, using: str) -> str:
+    vendor = connections[using].vendor
 
     def column(model: type[Model], field: str) -> str:
-        return qn(cast(str, cast(Field, model._meta.get_field(field)).column))
+        return sql.column(model, field, using)
 
     date = column(CheckIn, "date")
     if vendor not in WEEK_OF_DATE:
         raise NotSupportedError("The journal's figures are written for SQLite and PostgreSQL.")
     return FIGURES_SQL[name].format(
-        commitments=qn(Commitment._meta.db_table),
-        checkins=qn(CheckIn._meta.db_table),
-        stages=qn(Stage._meta.db_table),
+        commitments=sql.table(Commitment, using),
+        checkins=sql.table(CheckIn, using),
+        stages=sql.table(Stage, using),
         user=column(Commitment, "user"),
         status=column(Commitment, "status"),
         strategy=column(Commitment, "strategy"),
@@ -91,7 +92,7 @@ def _sql(name: str, vendor: str) -> str:
 
 def _fetch(name: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
-        cursor.execute(_sql(name, connection.vendor), params)
+        cursor.execute(_sql(name, connection.alias), params)
         return cursor.fetchall()
 
 

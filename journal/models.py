@@ -7,7 +7,6 @@ that are (owner, status, dates).
 
 import datetime
 import functools
-from typing import cast
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guides.models import Lesson, Stage, Strategy
+from trustrepair import sql
 from trustrepair.crypto import EncryptedTextField
 
 from .scales import COMMUNICATION, CONNECTION, TRUST, Scale
@@ -250,14 +250,11 @@ _CHECKIN_ON = "SELECT {id} FROM {table} WHERE {user} = %s AND {date} = %s"
 
 @functools.cache
 def _checkin_on_sql(using: str) -> str:
-    qn = connections[using].ops.quote_name
-    meta = CheckIn._meta
-
     def column(name: str) -> str:
-        return qn(cast(str, cast(models.Field, meta.get_field(name)).column))
+        return sql.column(CheckIn, name, using)
 
     return _CHECKIN_ON.format(
-        id=column("id"), table=qn(meta.db_table), user=column("user"), date=column("date")
+        id=column("id"), table=sql.table(CheckIn, using), user=column("user"), date=column("date")
     )
 
 

@@ -12,10 +12,10 @@ from typing import Any, cast
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.db import connections, router
-from django.db.models import Field
 from django.http import HttpRequest
 from django.utils import timezone
 
+from . import sql
 from .http import AuthenticatedHttpRequest
 from .models import User, UserSession
 
@@ -84,17 +84,11 @@ _LOAD = "SELECT {data} FROM {table} WHERE {key} = %s AND {expire} > %s"
 
 @functools.cache
 def _load_sql(using: str) -> str:
-    meta = UserSession._meta
-    qn = connections[using].ops.quote_name
-
-    def column(name: str) -> str:
-        return qn(cast(str, cast(Field, meta.get_field(name)).column))
-
     return _LOAD.format(
-        data=column("session_data"),
-        table=qn(meta.db_table),
-        key=column("session_key"),
-        expire=column("expire_date"),
+        data=sql.column(UserSession, "session_data", using),
+        table=sql.table(UserSession, using),
+        key=sql.column(UserSession, "session_key", using),
+        expire=sql.column(UserSession, "expire_date", using),
     )
 
 

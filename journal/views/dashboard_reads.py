@@ -10,9 +10,10 @@ import functools
 from typing import Any, cast
 
 from django.db import connections, router
-from django.db.models import Field, Model
+from django.db.models import Model
 
 from guides.models import Lesson, Stage
+from trustrepair import sql
 from trustrepair.crypto import EncryptedTextField
 from trustrepair.models import User
 
@@ -38,13 +39,11 @@ RECENT_COLUMNS = ("pk", "date", "trust", "communication", "connection")
 
 
 def _quoted(using: str) -> tuple[Any, Any]:
-    qn = connections[using].ops.quote_name
-
     def column(model: type[Model], name: str) -> str:
-        return qn(cast(str, cast(Field, model._meta.get_field(name)).column))
+        return sql.column(model, name, using)
 
     def table(model: type[Model]) -> str:
-        return qn(model._meta.db_table)
+        return sql.table(model, using)
 
     return column, table
 

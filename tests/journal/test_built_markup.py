@@ -91,12 +91,12 @@ def test_the_figures_sql_is_built_from_the_models_names():
 
     qn = connection.ops.quote_name
     for name in FIGURES_SQL:
-        sql = _sql(name, connection.vendor)
+        sql = _sql(name, connection.alias)
         assert "{" not in sql
         assert "%s" in sql
-    assert qn(Commitment._meta.db_table) in _sql("strategies", connection.vendor)
-    assert qn(CheckIn._meta.db_table) in _sql("weeks", connection.vendor)
-    assert qn(Stage._meta.db_table) in _sql("stages", connection.vendor)
+    assert qn(Commitment._meta.db_table) in _sql("strategies", connection.alias)
+    assert qn(CheckIn._meta.db_table) in _sql("weeks", connection.alias)
+    assert qn(Stage._meta.db_table) in _sql("stages", connection.alias)
 
 
 def test_consistency_takes_one_to_three_windows(user):
