@@ -1,7 +1,9 @@
+import copy
 import datetime
 from typing import Any, cast
 
 from django import forms
+from django.forms.models import ModelFormMetaclass
 
 from guides.caching import course
 from guides.models import Lesson, Strategy
@@ -85,7 +87,33 @@ def lesson_choices() -> list:
     return choices
 
 
-class JournalForm(forms.ModelForm):
+class SharedChoices(dict):
+    """A form's declared fields, copied for each form without copying their choices.
+
+    Django deep-copies every field for every form, and a choice field deep-copies its
+    list of choices each time (a tuple per option). These lists are never changed in
+    place (a form that needs other choices assigns a new list), so each form's fields
+    keep pointing at the declared ones; everything else is still copied as usual.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        for field in self.values():
+            choices = getattr(field, "_choices", None)
+            if isinstance(choices, list):
+                memo[id(choices)] = choices
+        return {name: copy.deepcopy(field, memo) for name, field in self.items()}
+
+
+class SharedChoicesMetaclass(ModelFormMetaclass):
+    """Declares the form's fields as usual, then keeps them as SharedChoices."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> type:
+        new_class = super().__new__(mcs, name, bases, attrs)
+        new_class.base_fields = SharedChoices(new_class.base_fields)  # type: ignore[attr-defined]
+        return new_class
+
+
+class JournalForm(forms.ModelForm, metaclass=SharedChoicesMetaclass):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Most labels are questions; a colon after "(1 = poor, 5 = very good)" reads oddly.
         kwargs.setdefault("label_suffix", "")

@@ -4,7 +4,8 @@ import datetime
 
 from django.template import Context, Engine
 from django.utils.formats import date_format
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from journal.charts import (
     date_formatter,
@@ -13,6 +14,7 @@ from journal.charts import (
     escaped_rows,
     figure_html,
     line_chart,
+    quick_format_html,
     weekday_labeller,
     with_constants,
 )
@@ -74,6 +76,15 @@ def test_escaped_rows_escapes_like_format_html_join():
     template = '<tr title="{}"><td>{}</td><td>{}</td></tr>'
     assert escaped_rows(template, rows) == format_html_join("", template, rows)
     assert "<i>" not in escaped_rows(template, rows)
+
+
+def test_quick_format_html_escapes_like_format_html():
+    values = ("<i>a</i>", 'say "hi"', "it's & more", 1, None, mark_safe("<b>kept</b>"))
+    template = '<p title="{}">{} {} {} {} {}</p>'
+    assert quick_format_html(template, *values) == format_html(template, *values)
+    named = {"a": "<script>", "b": mark_safe("<br>"), "c": 2.5}
+    assert quick_format_html("{a}{b}{c}", **named) == format_html("{a}{b}{c}", **named)
+    assert "<script>" not in quick_format_html("{a}", **named)
 
 
 def test_constants_put_in_once_are_escaped_and_cannot_open_a_field():

@@ -1,11 +1,14 @@
 """A check-in post does only the work a save needs; the lesson list follows the course."""
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from journal.forms import KEEP_ANSWER, CheckInForm
 from journal.models import CheckIn
 from tests.journal.helpers import checkin_data, make_lesson, make_stage
 
@@ -46,3 +49,19 @@ def test_the_lesson_list_shows_a_lesson_added_once_the_course_is_read_again(
     html = owner_client.get(url).content.decode()
     assert "First lesson" in html
     assert "Second lesson" in html
+
+
+def test_forms_share_declared_choices_but_not_fields(user):
+    """Fields are still each form's own; only the never-changed choice lists are shared."""
+    checkin = CheckIn.objects.create(
+        user=user, date=datetime.date(2020, 1, 1), trust=5, communication=3, connection=3
+    )
+    editing = CheckInForm(user=user, instance=checkin)
+    new = CheckInForm(user=user, instance=CheckIn(user=user))
+    assert editing.fields["trust"] is not new.fields["trust"]
+    assert editing.fields["trust"].choices is new.fields["trust"].choices
+    assert editing.fields["date"].disabled
+    assert not new.fields["date"].disabled
+    assert KEEP_ANSWER in dict(editing.fields["safety_concern"].choices)
+    assert KEEP_ANSWER not in dict(new.fields["safety_concern"].choices)
+    assert KEEP_ANSWER not in dict(CheckInForm.base_fields["safety_concern"].choices)
