@@ -12,7 +12,7 @@ from trustrepair.kept_words import login_required_keeping_words
 
 from .. import insights
 from ..access import owned
-from ..forms import CheckInForm
+from ..checkin_forms import CheckInForm
 from ..models import CheckIn, local_now
 from ..suggestions import PROMPT_LABELS
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from journal.forms import KEEP_ANSWER, CheckInForm
+from journal.checkin_forms import KEEP_ANSWER, CheckInForm
 from journal.models import CheckIn
 from tests.journal.helpers import checkin_data, make_lesson, make_stage
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from journal.forms import suggested_prompt
+from journal.checkin_forms import suggested_prompt
 from journal.models import CheckIn
 from journal.suggestions import PROMPT_LABELS, PROMPTS
 from tests.helpers import make_user
