@@ -3,7 +3,7 @@
 Each open commitment carries a status form with three buttons, a folded
 renegotiation form and three URLs; as a template the twelve rows were most of the
 dashboard's rendering time. The markup is the same, built as format_html does (every
-value escaped, the person's words included); URLs are reversed once per page, and
+value escaped, the person's words included); URLs are reversed once per process, and
 the CSRF field is built once and shared by every row, as {% csrf_token %} does.
 """
 
@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.middleware.csrf import get_token
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
@@ -74,15 +75,27 @@ STATUS_TAG: dict[str, str] = {
 }
 
 
+# Keyed by URL names and marks written in this module (never by anything a request
+# sends) and by the settings reverse() reads: bounded, and right if either changes.
+@functools.lru_cache(maxsize=32)
+def _reversed(name: str, args: tuple[object, ...], urlconf: str | None, prefix: str) -> str:
+    return reverse(name, args=list(args), urlconf=urlconf)
+
+
+def reversed_once(name: str, *args: object) -> str:
+    """reverse(name, args=args), once per process: ~0.1 ms saved on each page's every call."""
+    return _reversed(name, args, get_urlconf(settings.ROOT_URLCONF), get_script_prefix())
+
+
 def pk_url(name: str) -> Callable[[int], str]:
-    """The URL named `name` for any id, from one reverse()."""
-    head, _, tail = reverse(name, args=[PK_MARK]).partition(str(PK_MARK))
+    """The URL named `name` for any id, from one reverse() per process."""
+    head, _, tail = reversed_once(name, PK_MARK).partition(str(PK_MARK))
     return lambda pk: f"{head}{pk}{tail}"
 
 
 def lesson_url() -> Callable[[str, str], str]:
     """A lesson's URL from its stage's and its own slug, from one reverse()."""
-    url = reverse("guides:lesson", args=[STAGE_MARK, LESSON_MARK])
+    url = reversed_once("guides:lesson", STAGE_MARK, LESSON_MARK)
     head, _, rest = url.partition(STAGE_MARK)
     middle, _, tail = rest.partition(LESSON_MARK)
     return lambda stage, lesson: f"{head}{stage}{middle}{lesson}{tail}"
@@ -160,7 +173,7 @@ class RowBuilder:
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<input type="hidden" name="next" value="{}">',
             get_token(request),
-            reverse("journal:dashboard"),
+            reversed_once("journal:dashboard"),
         )
         self.now = local_now()
 
