@@ -1,7 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_safe
 
@@ -18,7 +17,7 @@ from ..suggestions import SUGGESTIONS
 from ..timeline import timeline_page
 from . import insight_html
 from .dashboard_reads import open_rows, recent_checkins
-from .rows import RowBuilder
+from .rows import RowBuilder, pk_url
 
 OPEN_SHOWN = 12
 RECENT_CHECKINS = 12
@@ -32,7 +31,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     recent = recent_checkins(user, RECENT_CHECKINS)
     latest = recent[0] if recent else None
     if latest is not None:
-        latest["url"] = reverse("journal:checkin_detail", args=[latest["pk"]])
+        latest["url"] = pk_url("journal:checkin_detail")(latest["pk"])
     today = local_now().date()
     trust_chart = line_chart(
         "trust-recent",

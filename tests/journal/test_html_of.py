@@ -1,0 +1,22 @@
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
+
+from journal.views.rows import html_of
+
+VALUES = ("<script>\"x\" & 'y'</script>", mark_safe("<b>kept</b>"), gettext_lazy("<Kept>"), 7)
+
+
+def test_html_of_escapes_as_format_html_does():
+    template = "<p>{}|{}|{}|{}</p>"
+    built = html_of(template, *VALUES)
+    assert built == format_html(template, *VALUES)
+    assert isinstance(built, SafeString)
+    assert "<script>" not in built
+    assert "&lt;script&gt;&quot;x&quot; &amp; &#x27;y&#x27;" in built
+
+
+def test_html_of_escapes_keywords_once_however_often_they_appear():
+    built = html_of('<a id="{pk}" title="{text}">{text}</a>', pk=3, text="<i>")
+    assert built == format_html('<a id="{pk}" title="{text}">{text}</a>', pk=3, text="<i>")
+    assert built.count("&lt;i&gt;") == 2
