@@ -12,6 +12,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.hashers import make_password
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -111,4 +112,18 @@ def seed(readers: int = 49, heavy: bool = True) -> Seeded:
     if heavy:
         seeded.heavy = sign_in(people.pop(0))
     seeded.readers = [(user.pk, sign_in(user)) for user in people]
+    analyze()
     return seeded
+
+
+def analyze() -> None:
+    """Give PostgreSQL's planner the statistics autovacuum keeps in a running database.
+
+    Rows loaded in bulk a second ago have none (and autovacuum may be off on the bench
+    server), so the planner would guess one row per table and scan instead of using the
+    indexes: measured so, insights' strategies query took 5-13 ms instead of 1.3 ms.
+    SQLite, like a real deployment of it, is left as it is.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -20,9 +20,9 @@ from journal.charts import (
     date_formatter,
     escaped_rows,
     line_chart,
-    quick_format_html,
     weekday_labeller,
 )
+from journal.markup import html_of
 from journal.scales import SCALES
 
 as_date = datetime.date.fromisoformat
@@ -114,18 +114,16 @@ def _answer(label: str, text: str | None) -> SafeString | str:
     # linebreaksbr as the template filter runs it: escaped, then newlines as <br>.
     if not text:
         return ""
-    return quick_format_html("<p><strong>{}</strong> {}</p>", label, linebreaksbr(text))
+    return html_of("<p><strong>{}</strong> {}</p>", label, linebreaksbr(text))
 
 
 def reflection_cards(reflections: list[dict]) -> SafeString:
     """A card per chosen check-in: its day and the owner's own words, escaped."""
     return mark_safe(  # noqa: S308  # nosec B308 B703
-        # Safe: every value is escaped by quick_format_html (the answers are safe
+        # Safe: every value is escaped by html_of (the answers are safe
         # markup built by _answer from escaped text).
         "".join(
-            quick_format_html(
-                _CARD, r["day"], *(_answer(label, r.get(key)) for key, label in ANSWERS)
-            )
+            html_of(_CARD, r["day"], *(_answer(label, r.get(key)) for key, label in ANSWERS))
             for r in reflections
         )
     )

@@ -9,7 +9,6 @@ the CSRF field is built once and shared by every row, as {% csrf_token %} does.
 
 import datetime
 import functools
-import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,14 +20,14 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
-from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from guides.models import Strategy
 from trustrepair.http import AuthenticatedHttpRequest
 
+from ..markup import html_of
 from ..models import Commitment, CommitmentStatus, local_now
 
 # A number no database id reaches, standing in for the id while the URL is reversed.
@@ -42,31 +41,6 @@ STATUS_LABELS: dict[str, str] = {
 OVERDUE_TAG = format_html('\n<span class="tag tag--warn">{}</span>', "Overdue")
 ARIA_INVALID = format_html(' aria-invalid="{}"', "true")
 STATUS_FORM_CLASS = format_html(' class="{}"', "status-form")
-
-
-def _escaped(value: object) -> str:
-    """conditional_escape() without its lazy-string wrapper: same output, a third the cost."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value))
-
-
-def html_of(template: str, *args: object, **kwargs: object) -> SafeString:
-    """format_html(), each value escaped once as it escapes them.
-
-    Twelve rows made ~350 format_html() escapes per dashboard, each through Django's
-    keep_lazy wrapper (a scan of every argument for lazy strings): 13% of the page.
-    """
-    # Safe: `template` is the caller's constant markup and every value put into it is
-    # escaped here as conditional_escape() would (tests/journal/test_html_of.py checks
-    # this against format_html with hostile text).
-    markup = template.format(
-        *(_escaped(arg) for arg in args),
-        **{name: _escaped(value) for name, value in kwargs.items()},
-    )
-    return mark_safe(markup)  # noqa: S308  # nosec B308 B703
 
 
 STATUS_TAG: dict[str, str] = {

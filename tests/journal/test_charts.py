@@ -14,10 +14,10 @@ from journal.charts import (
     escaped_rows,
     figure_html,
     line_chart,
-    quick_format_html,
     weekday_labeller,
     with_constants,
 )
+from journal.markup import html_of
 from journal.scales import CONNECTION, TRUST
 
 # The figure as templates/journal/includes/chart.html drew it before the markup moved
@@ -78,13 +78,13 @@ def test_escaped_rows_escapes_like_format_html_join():
     assert "<i>" not in escaped_rows(template, rows)
 
 
-def test_quick_format_html_escapes_like_format_html():
+def test_html_of_escapes_like_format_html():
     values = ("<i>a</i>", 'say "hi"', "it's & more", 1, None, mark_safe("<b>kept</b>"))
     template = '<p title="{}">{} {} {} {} {}</p>'
-    assert quick_format_html(template, *values) == format_html(template, *values)
+    assert html_of(template, *values) == format_html(template, *values)
     named = {"a": "<script>", "b": mark_safe("<br>"), "c": 2.5}
-    assert quick_format_html("{a}{b}{c}", **named) == format_html("{a}{b}{c}", **named)
-    assert "<script>" not in quick_format_html("{a}", **named)
+    assert html_of("{a}{b}{c}", **named) == format_html("{a}{b}{c}", **named)
+    assert "<script>" not in html_of("{a}", **named)
 
 
 def test_constants_put_in_once_are_escaped_and_cannot_open_a_field():

@@ -2,7 +2,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
-from journal.views.rows import html_of
+from journal.markup import html_of
 
 VALUES = ("<script>\"x\" & 'y'</script>", mark_safe("<b>kept</b>"), gettext_lazy("<Kept>"), 7)
 
