@@ -25,3 +25,11 @@ def test_a_signed_out_lesson_has_nothing_htmx_would_drive(client: Client, lesson
     html = client.get(lesson("old-hurts").get_absolute_url(), headers={"accept-encoding": ""})
 
     assert " hx-" not in html.content.decode()
+
+
+@pytest.mark.parametrize("name", ["home", "safety", "login", "signup"])
+def test_the_signed_out_front_pages_load_no_htmx_and_use_none(client: Client, name: str):
+    html = client.get(reverse(name)).content.decode()
+
+    assert HTMX not in html
+    assert " hx-" not in html
