@@ -38,7 +38,7 @@ def test_the_current_section_is_marked(owner_client: Client):
 
 
 def test_every_page_references_the_assets_by_their_static_addresses(client: Client):
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("guides:index")).content.decode()
 
     for path in (
         "img/icon.svg",

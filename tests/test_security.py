@@ -34,7 +34,7 @@ def test_html_responses_carry_the_security_headers(client):
 
 @pytest.mark.django_db
 def test_htmx_is_served_by_the_app_and_keeps_no_history_snapshots(client):
-    text = client.get(reverse("home")).content.decode()
+    text = client.get(reverse("guides:index")).content.decode()
     assert "/static/django_htmx/htmx-2.min.js" in text
     assert '"historyCacheSize": 0' in text
     assert '"allowEval": false' in text
