@@ -10,7 +10,6 @@ request then pays for one small query: the reader's own progress, as plain tuple
 Nothing personal is kept between requests: ReaderOutline lives for one request.
 """
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -179,22 +178,11 @@ type Progress = tuple[datetime | None, datetime | None]
 NO_PROGRESS: Progress = (None, None)
 
 
-# A reader's progress: three columns, names quoted for the database in use.
-_PROGRESS = "SELECT {lesson}, {completed}, {viewed} FROM {table} WHERE {user} = %s"
-
-
-@functools.cache
-def _progress_sql(using: str) -> str:
-    def column(name: str) -> str:
-        return sql.column(LessonProgress, name, using)
-
-    return _PROGRESS.format(
-        lesson=column("lesson"),
-        completed=column("completed_at"),
-        viewed=column("last_viewed_at"),
-        table=sql.table(LessonProgress, using),
-        user=column("user"),
-    )
+# A reader's progress: three columns.
+_PROGRESS = (
+    "SELECT {LessonProgress.lesson}, {LessonProgress.completed_at},"
+    " {LessonProgress.last_viewed_at} FROM {LessonProgress} WHERE {LessonProgress.user} = %s"
+)
 
 
 def progress_of(user: User | AnonymousUser | None) -> dict[int, Progress]:
@@ -208,7 +196,7 @@ def progress_of(user: User | AnonymousUser | None) -> dict[int, Progress]:
         return {}
     using = router.db_for_read(LessonProgress)
     with connections[using].cursor() as cursor:
-        cursor.execute(_progress_sql(using), [user.pk])
+        cursor.execute(sql.statement(_PROGRESS, using, LessonProgress), [user.pk])
         rows = cursor.fetchall()
     return {lesson_id: (completed, viewed) for lesson_id, completed, viewed in rows}
 

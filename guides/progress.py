@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections, router
-from django.db.models import DateTimeField, F, FilteredRelation, Model, Q, Value
+from django.db.models import DateTimeField, F, FilteredRelation, Q, Value
 from django.utils import timezone
 
 from trustrepair import sql
@@ -31,35 +31,30 @@ type ReadLesson = "WithAnnotations[Lesson, ReaderProgress]"
 # the row as stored. PostgreSQL and SQLite (3.35+) both speak this dialect. It keeps
 # opening a lesson to a single query, race-free when two tabs open it at once.
 _UPSERT = """
-INSERT INTO {table} ({user}, {lesson}, {started}, {viewed}, {completed})
+INSERT INTO {LessonProgress} ({LessonProgress.user}, {LessonProgress.lesson},
+  {LessonProgress.started_at}, {LessonProgress.last_viewed_at}, {LessonProgress.completed_at})
 VALUES (%s, %s, %s, %s, %s)
-ON CONFLICT ({user}, {lesson}) DO UPDATE SET {update}
+ON CONFLICT ({LessonProgress.user}, {LessonProgress.lesson}) DO UPDATE SET {update}
 RETURNING {columns}
 """
-_ON_VIEW = "{viewed} = excluded.{viewed}"
-_ON_COMPLETE = "{completed} = COALESCE({table}.{completed}, excluded.{completed})"
+_ON_VIEW = "{LessonProgress.last_viewed_at} = excluded.{LessonProgress.last_viewed_at}"
+_ON_COMPLETE = (
+    "{LessonProgress.completed_at} = COALESCE("
+    "{LessonProgress}.{LessonProgress.completed_at}, excluded.{LessonProgress.completed_at})"
+)
 
 
 def _upsert(user: User, lesson: Lesson, *, on_conflict: str, completed: bool) -> LessonProgress:
-    meta = LessonProgress._meta
     using = router.db_for_write(LessonProgress)
     qn = connections[using].ops.quote_name
-
-    def column(name: str) -> str:
-        return sql.column(LessonProgress, name, using)
-
-    names = {
-        "table": sql.table(LessonProgress, using),
-        "user": column("user"),
-        "lesson": column("lesson"),
-        "started": column("started_at"),
-        "viewed": column("last_viewed_at"),
-        "completed": column("completed_at"),
-    }
-    names["update"] = on_conflict.format(**names)
-    names["columns"] = ", ".join(qn(cast(str, f.column)) for f in meta.concrete_fields)
+    statement = sql.statement(
+        _UPSERT,
+        using,
+        LessonProgress,
+        update=sql.statement(on_conflict, using, LessonProgress),
+        columns=", ".join(qn(cast(str, f.column)) for f in LessonProgress._meta.concrete_fields),
+    )
     now = timezone.now()
-    statement = _UPSERT.format(**names)
     params = [user.pk, lesson.pk, now, now, now if completed else None]
     progress = next(iter(LessonProgress.objects.raw(statement, params, using=using)))
     # Saves a query for callers that go on to use the lesson.
@@ -156,34 +151,20 @@ _NEXT_STAGE_FIELDS = [
 # Lessons in course order with this reader's progress, if any, joined as
 # course_lessons() joins it; the first not completed.
 _NEXT_LESSON = (
-    "SELECT {columns} FROM {lessons} l INNER JOIN {stages} s ON s.{stage_id} = l.{stage}"
-    " LEFT OUTER JOIN {progress} p ON p.{progress_lesson} = l.{id} AND p.{progress_user} = %s"
-    " WHERE l.{retired} = %s AND p.{completed} IS NULL"
-    " ORDER BY s.{stage_position} ASC, l.{position} ASC LIMIT 1"
+    "SELECT {columns} FROM {Lesson} l INNER JOIN {Stage} s ON s.{Stage.id} = l.{Lesson.stage}"
+    " LEFT OUTER JOIN {LessonProgress} p"
+    " ON p.{LessonProgress.lesson} = l.{Lesson.id} AND p.{LessonProgress.user} = %s"
+    " WHERE l.{Lesson.retired} = %s AND p.{LessonProgress.completed_at} IS NULL"
+    " ORDER BY s.{Stage.position} ASC, l.{Lesson.position} ASC LIMIT 1"
 )
 
 
 @functools.cache
 def _next_lesson_sql(using: str) -> str:
-    def column(model: type[Model], name: str) -> str:
-        return sql.column(model, name, using)
-
-    columns = [f"l.{column(Lesson, name)}" for name in _NEXT_LESSON_FIELDS]
-    columns += [f"s.{column(Stage, name)}" for name in _NEXT_STAGE_FIELDS]
-    return _NEXT_LESSON.format(
-        columns=", ".join(columns),
-        id=column(Lesson, "id"),
-        stage=column(Lesson, "stage"),
-        retired=column(Lesson, "retired"),
-        position=column(Lesson, "position"),
-        stage_id=column(Stage, "id"),
-        stage_position=column(Stage, "position"),
-        progress_lesson=column(LessonProgress, "lesson"),
-        progress_user=column(LessonProgress, "user"),
-        completed=column(LessonProgress, "completed_at"),
-        lessons=sql.table(Lesson, using),
-        stages=sql.table(Stage, using),
-        progress=sql.table(LessonProgress, using),
+    columns = [f"l.{sql.column(Lesson, name, using)}" for name in _NEXT_LESSON_FIELDS]
+    columns += [f"s.{sql.column(Stage, name, using)}" for name in _NEXT_STAGE_FIELDS]
+    return sql.statement(
+        _NEXT_LESSON, using, Lesson, Stage, LessonProgress, columns=", ".join(columns)
     )
 
 

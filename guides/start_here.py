@@ -7,7 +7,6 @@ shown back: no page a partner could see depends on it.
 """
 
 import datetime
-import functools
 import json
 from dataclasses import dataclass
 from typing import Any, cast
@@ -145,18 +144,11 @@ def path_lessons(side: str, situation: str) -> list[str]:
     )
 
 
-# A finished self-check's answers (still encrypted); names quoted for the database.
-_FINISHED = "SELECT {answers} FROM {table} WHERE {user} = %s AND {finished} IS NOT NULL"
-
-
-@functools.cache
-def _finished_sql(using: str) -> str:
-    return _FINISHED.format(
-        answers=sql.column(SelfCheck, "answers", using),
-        table=sql.table(SelfCheck, using),
-        user=sql.column(SelfCheck, "user", using),
-        finished=sql.column(SelfCheck, "finished_at", using),
-    )
+# A finished self-check's answers (still encrypted).
+_FINISHED = (
+    "SELECT {SelfCheck.answers} FROM {SelfCheck}"
+    " WHERE {SelfCheck.user} = %s AND {SelfCheck.finished_at} IS NOT NULL"
+)
 
 
 def finished_answers(user: User) -> Answers | None:
@@ -169,7 +161,7 @@ def finished_answers(user: User) -> Answers | None:
     using = router.db_for_read(SelfCheck)
     connection = connections[using]
     with connection.cursor() as cursor:
-        cursor.execute(_finished_sql(using), [user.pk])
+        cursor.execute(sql.statement(_FINISHED, using, SelfCheck), [user.pk])
         row = cursor.fetchone()
     if row is None:
         return None

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import NotSupportedError, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Func, IntegerField, Model
+from django.db.models import Func, IntegerField
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -36,19 +36,26 @@ RATE_MIN = 5
 # queries and the database 0.1 ms to answer the small ones. Names come from the models,
 # quoted for the database; every value is a parameter.
 FIGURES_SQL = {
-    "consistency": "SELECT {status}, COUNT(*) FILTER (WHERE {resolved} > %s),"
-    " COUNT(*) FILTER (WHERE {resolved} > %s), COUNT(*) FILTER (WHERE {resolved} > %s)"
-    " FROM {commitments} WHERE {user} = %s AND {status} IN (%s, %s, %s)"
-    " AND {resolved} > %s AND {resolved} <= %s GROUP BY {status}",
-    "strategies": "SELECT {strategy}, {status}, COUNT(*) FROM {commitments}"
-    " WHERE {user} = %s AND {status} IN (%s, %s, %s) GROUP BY {strategy}, {status}",
-    "stages": "SELECT s.{title}, s.{position}, COUNT(*), AVG(c.{trust}),"
-    " AVG(c.{communication}), AVG(c.{connection}) FROM {checkins} c"
-    " LEFT OUTER JOIN {stages} s ON s.{stage_id} = c.{stage} WHERE c.{checkin_user} = %s"
-    " GROUP BY s.{title}, s.{position} ORDER BY s.{position} NULLS LAST",
-    "streak": "SELECT DISTINCT {week} FROM {checkins} WHERE {checkin_user} = %s AND {date} <= %s",
-    "weeks": "SELECT {week}, COUNT(*), AVG({trust}), AVG({communication}), AVG({connection})"
-    " FROM {checkins} WHERE {checkin_user} = %s AND {date} >= %s AND {date} <= %s GROUP BY 1",
+    "consistency": "SELECT {Commitment.status},"
+    " COUNT(*) FILTER (WHERE {Commitment.resolved_at} > %s),"
+    " COUNT(*) FILTER (WHERE {Commitment.resolved_at} > %s),"
+    " COUNT(*) FILTER (WHERE {Commitment.resolved_at} > %s)"
+    " FROM {Commitment} WHERE {Commitment.user} = %s AND {Commitment.status} IN (%s, %s, %s)"
+    " AND {Commitment.resolved_at} > %s AND {Commitment.resolved_at} <= %s"
+    " GROUP BY {Commitment.status}",
+    "strategies": "SELECT {Commitment.strategy}, {Commitment.status}, COUNT(*) FROM {Commitment}"
+    " WHERE {Commitment.user} = %s AND {Commitment.status} IN (%s, %s, %s)"
+    " GROUP BY {Commitment.strategy}, {Commitment.status}",
+    "stages": "SELECT s.{Stage.title}, s.{Stage.position}, COUNT(*), AVG(c.{CheckIn.trust}),"
+    " AVG(c.{CheckIn.communication}), AVG(c.{CheckIn.connection}) FROM {CheckIn} c"
+    " LEFT OUTER JOIN {Stage} s ON s.{Stage.id} = c.{CheckIn.stage}"
+    " WHERE c.{CheckIn.user} = %s"
+    " GROUP BY s.{Stage.title}, s.{Stage.position} ORDER BY s.{Stage.position} NULLS LAST",
+    "streak": "SELECT DISTINCT {week} FROM {CheckIn}"
+    " WHERE {CheckIn.user} = %s AND {CheckIn.date} <= %s",
+    "weeks": "SELECT {week}, COUNT(*), AVG({CheckIn.trust}), AVG({CheckIn.communication}),"
+    " AVG({CheckIn.connection}) FROM {CheckIn}"
+    " WHERE {CheckIn.user} = %s AND {CheckIn.date} >= %s AND {CheckIn.date} <= %s GROUP BY 1",
 }
 # week_number() of a date, in each database's own date arithmetic: julianday('0001-01-01')
 # is 1721425.5; PostgreSQL subtracts dates natively. Days since 0001-01-01 are never
@@ -62,32 +69,10 @@ WEEK_OF_DATE = {
 @functools.cache
 def _sql(name: str, using: str) -> str:
     vendor = connections[using].vendor
-
-    def column(model: type[Model], field: str) -> str:
-        return sql.column(model, field, using)
-
-    date = column(CheckIn, "date")
     if vendor not in WEEK_OF_DATE:
         raise NotSupportedError("The journal's figures are written for SQLite and PostgreSQL.")
-    return FIGURES_SQL[name].format(
-        commitments=sql.table(Commitment, using),
-        checkins=sql.table(CheckIn, using),
-        stages=sql.table(Stage, using),
-        user=column(Commitment, "user"),
-        status=column(Commitment, "status"),
-        strategy=column(Commitment, "strategy"),
-        resolved=column(Commitment, "resolved_at"),
-        checkin_user=column(CheckIn, "user"),
-        date=date,
-        week=WEEK_OF_DATE[vendor].format(date=date),
-        trust=column(CheckIn, "trust"),
-        communication=column(CheckIn, "communication"),
-        connection=column(CheckIn, "connection"),
-        stage=column(CheckIn, "stage"),
-        stage_id=column(Stage, "id"),
-        title=column(Stage, "title"),
-        position=column(Stage, "position"),
-    )
+    week = WEEK_OF_DATE[vendor].format(date=sql.column(CheckIn, "date", using))
+    return sql.statement(FIGURES_SQL[name], using, Commitment, CheckIn, Stage, week=week)
 
 
 def _fetch(name: str, params: list[Any]) -> list[tuple[Any, ...]]:

@@ -6,7 +6,6 @@ that are (owner, status, dates).
 """
 
 import datetime
-import functools
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -245,17 +244,7 @@ class PartnerFeatures(models.Model):
 # The check-in a person already has on a day, if any: asked before every new check-in
 # is saved. A precompiled SELECT of the id: the ORM's query cost ~0.5 ms to build, a
 # quarter of the check-in view; names come from the model, the values are parameters.
-_CHECKIN_ON = "SELECT {id} FROM {table} WHERE {user} = %s AND {date} = %s"
-
-
-@functools.cache
-def _checkin_on_sql(using: str) -> str:
-    def column(name: str) -> str:
-        return sql.column(CheckIn, name, using)
-
-    return _CHECKIN_ON.format(
-        id=column("id"), table=sql.table(CheckIn, using), user=column("user"), date=column("date")
-    )
+_CHECKIN_ON = "SELECT {CheckIn.id} FROM {CheckIn} WHERE {CheckIn.user} = %s AND {CheckIn.date} = %s"
 
 
 def checkin_on(user_id: int, day: datetime.date) -> CheckIn | None:
@@ -263,7 +252,10 @@ def checkin_on(user_id: int, day: datetime.date) -> CheckIn | None:
     using = router.db_for_read(CheckIn)
     connection = connections[using]
     with connection.cursor() as cursor:
-        cursor.execute(_checkin_on_sql(using), [user_id, connection.ops.adapt_datefield_value(day)])
+        cursor.execute(
+            sql.statement(_CHECKIN_ON, using, CheckIn),
+            [user_id, connection.ops.adapt_datefield_value(day)],
+        )
         row = cursor.fetchone()
     if row is None:
         return None

@@ -4,7 +4,6 @@ Knowing which sessions belong to whom lets a person list their active sessions
 and end all the others, and lets account deletion end every session.
 """
 
-import functools
 import time
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -60,7 +59,7 @@ class SessionStore(DBStore):
         connection = connections[using]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
-            cursor.execute(_load_sql(using), [self.session_key, now])
+            cursor.execute(sql.statement(_LOAD, using, UserSession), [self.session_key, now])
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
@@ -78,18 +77,11 @@ class SessionStore(DBStore):
         return instance
 
 
-# The session's data if it has not expired; names quoted for the database in use.
-_LOAD = "SELECT {data} FROM {table} WHERE {key} = %s AND {expire} > %s"
-
-
-@functools.cache
-def _load_sql(using: str) -> str:
-    return _LOAD.format(
-        data=sql.column(UserSession, "session_data", using),
-        table=sql.table(UserSession, using),
-        key=sql.column(UserSession, "session_key", using),
-        expire=sql.column(UserSession, "expire_date", using),
-    )
+# The session's data if it has not expired.
+_LOAD = (
+    "SELECT {UserSession.session_data} FROM {UserSession}"
+    " WHERE {UserSession.session_key} = %s AND {UserSession.expire_date} > %s"
+)
 
 
 def note_sign_in(request: HttpRequest) -> None:

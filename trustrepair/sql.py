@@ -6,8 +6,13 @@ QuerySet than the database spent answering it. Those are written once as SQL and
 per process. Their table and column names always come from the models, quoted for the
 database in use, and every value is a parameter: a renamed field changes the SQL with
 it, and nothing a person typed is ever part of a statement.
+
+A statement names a model by its class name and a column by the model's field:
+
+    statement("SELECT {Share.id} FROM {Share} WHERE {Share.user} = %s", using, Share)
 """
 
+import functools
 from typing import cast
 
 from django.db import connections
@@ -23,3 +28,26 @@ def column(model: type[Model], name: str, using: str) -> str:
     """The column of the model's field `name`, quoted for the database `using`."""
     field = cast(Field, model._meta.get_field(name))
     return connections[using].ops.quote_name(cast(str, field.column))
+
+
+class _Names:
+    """One model in a statement: `{Model}` is its table, `{Model.field}` a column."""
+
+    def __init__(self, model: type[Model], using: str) -> None:
+        self._model, self._using = model, using
+
+    def __format__(self, spec: str) -> str:
+        return table(self._model, self._using)
+
+    def __getattr__(self, name: str) -> str:
+        # Only reached for field names: the two attributes above are set on the instance.
+        return column(self._model, name, self._using)
+
+
+@functools.cache
+def statement(template: str, using: str, *models: type[Model], **parts: str) -> str:
+    """`template` with its models' table and column names, quoted for the database
+    `using`, and any other `parts` (SQL the caller builds, never a person's words).
+    Built once per process for each template and database."""
+    names = {model.__name__: _Names(model, using) for model in models}
+    return template.format(**names, **parts)

@@ -8,7 +8,7 @@ import secrets
 from django.db import connection
 from django.utils import timezone
 
-from trustrepair import limits
+from trustrepair import limits, sql
 from trustrepair.models import User
 
 from .models import Share
@@ -27,15 +27,17 @@ GUESS_SCOPE = "share-guess"
 # still converts each column through its field (times, the encrypted texts); the
 # values go in as parameters. A test keeps it equal to live() in every state.
 LIVE_SHARE_SQL = (
-    "SELECT s.id, s.snapshot_json, s.message, s.expires_at, s.view_count,"
-    " s.first_viewed_at, s.acknowledged_at, s.reply, s.replied_at"
-    " FROM journal_share s INNER JOIN trustrepair_user u ON u.id = s.user_id"
-    " WHERE s.token_hash = %s AND s.revoked_at IS NULL AND s.expires_at > %s"
-    " AND u.is_active"
+    "SELECT s.{Share.id}, s.{Share.snapshot_json}, s.{Share.message}, s.{Share.expires_at},"
+    " s.{Share.view_count}, s.{Share.first_viewed_at}, s.{Share.acknowledged_at},"
+    " s.{Share.reply}, s.{Share.replied_at}"
+    " FROM {Share} s INNER JOIN {User} u ON u.{User.id} = s.{Share.user}"
+    " WHERE s.{Share.token_hash} = %s AND s.{Share.revoked_at} IS NULL"
+    " AND s.{Share.expires_at} > %s AND u.{User.is_active}"
 )
 RECORD_VIEW_SQL = (
-    "UPDATE journal_share SET view_count = view_count + 1, last_viewed_at = %s,"
-    " first_viewed_at = COALESCE(first_viewed_at, %s) WHERE id = %s"
+    "UPDATE {Share} SET {Share.view_count} = {Share.view_count} + 1,"
+    " {Share.last_viewed_at} = %s,"
+    " {Share.first_viewed_at} = COALESCE({Share.first_viewed_at}, %s) WHERE {Share.id} = %s"
 )
 
 
@@ -71,7 +73,8 @@ def find_live_share(token: str) -> Share | None:
     if not token or len(token) > 100:
         return None
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    found = Share.objects.raw(LIVE_SHARE_SQL, [hash_token(token), now])
+    live = sql.statement(LIVE_SHARE_SQL, connection.alias, Share, User)
+    found = Share.objects.raw(live, [hash_token(token), now])
     return next(iter(found), None)
 
 
@@ -81,7 +84,7 @@ def record_view(share: Share) -> None:
     now = timezone.now()
     at = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.execute(RECORD_VIEW_SQL, [at, at, share.pk])
+        cursor.execute(sql.statement(RECORD_VIEW_SQL, connection.alias, Share), [at, at, share.pk])
     share.view_count += 1
     share.last_viewed_at = now
     share.first_viewed_at = share.first_viewed_at or now

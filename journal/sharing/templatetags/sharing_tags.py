@@ -4,6 +4,7 @@ from django import template
 from django.db import connection
 from django.utils import timezone
 
+from trustrepair import sql
 from trustrepair.models import User
 
 from ..models import Share
@@ -19,10 +20,10 @@ SHOWN = 3
 # rows into Shares through the fields (dates, times and the encrypted reply), and the
 # only values passed in are the person's id and a time, as parameters.
 ANSWERS_SQL = (
-    "SELECT id, period_start, period_end, reply, replied_at, acknowledged_at"
-    " FROM journal_share"
-    " WHERE user_id = %s AND (replied_at >= %s OR acknowledged_at >= %s)"
-    " ORDER BY COALESCE(replied_at, acknowledged_at) DESC, id DESC"
+    "SELECT {Share.id}, {Share.period_start}, {Share.period_end}, {Share.reply},"
+    " {Share.replied_at}, {Share.acknowledged_at} FROM {Share}"
+    " WHERE {Share.user} = %s AND ({Share.replied_at} >= %s OR {Share.acknowledged_at} >= %s)"
+    " ORDER BY COALESCE({Share.replied_at}, {Share.acknowledged_at}) DESC, {Share.id} DESC"
     " LIMIT %s"
 )
 
@@ -37,4 +38,5 @@ def partner_answers(user: User) -> list[Share]:
     since = connection.ops.adapt_datetimefield_value(
         timezone.now() - datetime.timedelta(days=RECENT_DAYS)
     )
-    return list(Share.objects.raw(ANSWERS_SQL, [user.pk, since, since, SHOWN]))
+    answers = sql.statement(ANSWERS_SQL, connection.alias, Share)
+    return list(Share.objects.raw(answers, [user.pk, since, since, SHOWN]))
