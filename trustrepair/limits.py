@@ -14,9 +14,14 @@ database) and the 256-bit share tokens themselves.
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from redis.exceptions import RedisError
+
+from .addresses import client_address
 
 # What a cache that is down raises: Redis' own errors, or the socket's.
 CACHE_ERRORS = (RedisError, OSError)
@@ -66,3 +71,29 @@ def clear(scope: str, key: str) -> None:
         cache.delete(_key(scope, key))
     except CACHE_ERRORS as exc:
         log.warning("limit %s not cleared, cache unavailable: %s", scope, type(exc).__name__)
+
+
+@dataclass(frozen=True)
+class Guesses:
+    """Wrong guesses at a secret (a share link, an invitation code), counted per client
+    address in the shared cache.
+
+    Only misses are counted, and only a miss is ever refused: whoever holds the real
+    secret always gets in, however much someone else guesses from the same address.
+    """
+
+    scope: str
+    throttled_template: str
+    limit: int
+    window: int
+
+    def refuse(self, request: HttpRequest) -> HttpResponse | None:
+        """After a miss: the pause page (429) once this address has missed `limit` times
+        in the window; otherwise the miss is counted and None is returned."""
+        address = client_address(request)
+        if count(self.scope, address) >= self.limit:
+            response = render(request, self.throttled_template, status=429)
+            response["Retry-After"] = str(self.window)
+            return response
+        hit(self.scope, address, self.limit, self.window)
+        return None

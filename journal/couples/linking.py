@@ -19,8 +19,7 @@ CODE_BYTES = 32  # 256 bits
 CODE_MAX_LENGTH = 100
 # Guessing codes: misses allowed per address in the window before a pause.
 GUESS_LIMIT = 20
-GUESS_WINDOW_SECONDS = 15 * 60
-GUESS_SCOPE = "couple-code-guess"
+GUESSES = limits.Guesses("couple-code-guess", "couples/throttled.html", GUESS_LIMIT, window=15 * 60)
 
 
 class LinkRefused(Exception):
@@ -143,11 +142,3 @@ def unlink(user: User) -> None:
 
 def _forget_choices(people: list[int]) -> None:
     VisibleCommitment.objects.filter(commitment__user_id__in=people).delete()
-
-
-def guessing_blocked(address: str) -> bool:
-    return limits.count(GUESS_SCOPE, address) >= GUESS_LIMIT
-
-
-def note_miss(address: str) -> None:
-    limits.hit(GUESS_SCOPE, address, GUESS_LIMIT, GUESS_WINDOW_SECONDS)

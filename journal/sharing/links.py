@@ -18,8 +18,7 @@ EXPIRY_CHOICES = {1: "1 day", 7: "7 days", 30: "30 days"}
 DEFAULT_EXPIRY_DAYS = 7
 # Guessing share links: misses allowed per address in the window before a pause.
 GUESS_LIMIT = 20
-GUESS_WINDOW_SECONDS = 15 * 60
-GUESS_SCOPE = "share-guess"
+GUESSES = limits.Guesses("share-guess", "sharing/throttled.html", GUESS_LIMIT, window=15 * 60)
 # The partner's page looks its share up on every visit. Built through the ORM (a join
 # and three conditions) the lookup cost three times what running it does, so it is
 # written out once: Share.objects.live() by its unique token hash, with only what the
@@ -111,11 +110,3 @@ def revoke(share: Share) -> None:
     if share.revoked_at is None:
         share.revoked_at = timezone.now()
         share.save(update_fields=["revoked_at"])
-
-
-def guessing_blocked(address: str) -> bool:
-    return limits.count(GUESS_SCOPE, address) >= GUESS_LIMIT
-
-
-def note_miss(address: str) -> None:
-    limits.hit(GUESS_SCOPE, address, GUESS_LIMIT, GUESS_WINDOW_SECONDS)

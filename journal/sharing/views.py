@@ -11,7 +11,6 @@ from journal.access import owned
 from journal.safety import partner_features_required
 from trustrepair import crypto
 from trustrepair.accounts import recent_password_required
-from trustrepair.addresses import client_address
 from trustrepair.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from trustrepair.kept_words import login_required_keeping_words
 
@@ -121,12 +120,8 @@ def share_public(request: HtmxHttpRequest, token: str) -> HttpResponse:
     if share is None:
         # Only misses are counted, and only they are ever refused: a partner with the
         # real link always gets in, whoever else guesses from the same address.
-        address = client_address(request)
-        if links.guessing_blocked(address):
-            response = render(request, "sharing/throttled.html", status=429)
-            response["Retry-After"] = str(links.GUESS_WINDOW_SECONDS)
-            return response
-        links.note_miss(address)
+        if refused := links.GUESSES.refuse(request):
+            return refused
         raise _not_found()
     reply_form = ReplyForm(request.POST if request.POST.get("action") == "reply" else None)
     if request.method == "POST":

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from journal.safety import partner_features_open, partner_features_required
 from trustrepair import crypto
 from trustrepair.accounts import recent_password_required
-from trustrepair.addresses import client_address
 from trustrepair.http import AuthenticatedHttpRequest
 from trustrepair.models import User
 
@@ -97,12 +96,8 @@ def _the_invitation(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     def wrapper(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         invitation = linking.find_invitation(code)
         if invitation is None:
-            address = client_address(request)
-            if linking.guessing_blocked(address):
-                response = render(request, "couples/throttled.html", status=429)
-                response["Retry-After"] = str(linking.GUESS_WINDOW_SECONDS)
-                return response
-            linking.note_miss(address)
+            if refused := linking.GUESSES.refuse(request):
+                return refused
             raise Http404("No such invitation")
         return view(request, invitation, code)
 
@@ -118,12 +113,8 @@ def join(request: AuthenticatedHttpRequest) -> HttpResponse:
         code = form.cleaned_data["code"]
         if linking.find_invitation(code) is not None:
             return redirect("couples:join_code", code)
-        address = client_address(request)
-        if linking.guessing_blocked(address):
-            response = render(request, "couples/throttled.html", status=429)
-            response["Retry-After"] = str(linking.GUESS_WINDOW_SECONDS)
-            return response
-        linking.note_miss(address)
+        if refused := linking.GUESSES.refuse(request):
+            return refused
         form.add_error(
             "code",
             "That code does not work: it may be mistyped, used, switched off or more than "
