@@ -44,6 +44,22 @@ def text_field(
     )
 
 
+def not_too_far_ahead(day: datetime.date) -> None:
+    if day > local_now().date() + datetime.timedelta(days=MAX_DAYS_AHEAD):
+        raise forms.ValidationError("That date is more than two years away. Please check the year.")
+
+
+def due_date_field(label: str) -> forms.DateField:
+    """An optional day to keep a promise by, in the phone's date picker."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date like 2025-06-30."},
+        validators=[not_too_far_ahead],
+    )
+
+
 def rating_field(scale: Scale, help_text: str = "") -> forms.TypedChoiceField:
     label = f"{scale.question} ({scale.low} = {scale.low_word}, {scale.high} = {scale.high_word})"
     message = f"Choose a number from {scale.low} to {scale.high}."
@@ -128,12 +144,7 @@ class CommitmentForm(JournalForm):
         rows=2,
         help_text=f"One concrete thing, in your own words. Up to {COMMITMENT_MAX} characters.",
     )
-    due_date = forms.DateField(
-        label="By (optional)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a date like 2025-06-30."},
-    )
+    due_date = due_date_field("By (optional)")
     due_time = forms.TimeField(
         label="At (optional)",
         required=False,
@@ -166,14 +177,6 @@ class CommitmentForm(JournalForm):
         # A callable: the choices are only built when shown, not to check a posted form
         # (the field's queryset checks the lesson).
         cast(forms.ChoiceField, self.fields["lesson"]).choices = lesson_choices
-
-    def clean_due_date(self) -> datetime.date | None:
-        due = self.cleaned_data.get("due_date")
-        if due and due > local_now().date() + datetime.timedelta(days=MAX_DAYS_AHEAD):
-            raise forms.ValidationError(
-                "That date is more than two years away. Please check the year."
-            )
-        return due
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -208,12 +211,7 @@ class StatusForm(forms.Form):
         rows=2,
         help_text="The new wording. It is added to your open commitments.",
     )
-    new_due_date = forms.DateField(
-        label="New date (optional)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a date like 2025-06-30."},
-    )
+    new_due_date = due_date_field("New date (optional)")
 
     def __init__(self, *args: Any, commitment: Commitment | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -222,14 +220,6 @@ class StatusForm(forms.Form):
         if commitment is not None and commitment.is_open:
             self.initial.setdefault("new_text", commitment.text)
             self.initial.setdefault("new_due_date", commitment.due_date)
-
-    def clean_new_due_date(self) -> datetime.date | None:
-        due = self.cleaned_data.get("new_due_date")
-        if due and due > local_now().date() + datetime.timedelta(days=MAX_DAYS_AHEAD):
-            raise forms.ValidationError(
-                "That date is more than two years away. Please check the year."
-            )
-        return due
 
     def clean(self) -> dict[str, Any]:
         super().clean()
