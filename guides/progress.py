@@ -1,7 +1,7 @@
 """Reading progress: plain functions the views (and the journal) call."""
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, TypedDict, cast
 
@@ -175,8 +175,9 @@ def current_lesson_for(user: User) -> Lesson | None:
 
 
 @dataclass
-class StageOutline:
-    stage: Stage
+class LessonRun:
+    """Lessons in course order with one reader's progress: a stage, or a person's path."""
+
     lessons: list[ReadLesson]
 
     @property
@@ -186,6 +187,11 @@ class StageOutline:
     @property
     def done(self) -> int:
         return sum(1 for lesson in self.lessons if lesson.completed_at is not None)
+
+
+@dataclass
+class StageOutline(LessonRun):
+    stage: Stage = field(kw_only=True)
 
     @property
     def percent(self) -> int:
@@ -205,7 +211,8 @@ def outline(lessons: list[ReadLesson]) -> list[StageOutline]:
     """Groups course_lessons() by stage, in course order."""
     stages: dict[int, StageOutline] = {}
     for lesson in lessons:
-        stages.setdefault(lesson.stage_id, StageOutline(lesson.stage, [])).lessons.append(lesson)
+        stage = stages.setdefault(lesson.stage_id, StageOutline([], stage=lesson.stage))
+        stage.lessons.append(lesson)
     return list(stages.values())
 
 

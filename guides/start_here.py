@@ -23,7 +23,7 @@ from trustrepair.models import User
 
 from .models import BODY_FIELDS, Lesson, PathStep, SelfCheck, Side, Situation
 from .outline import OutlineLesson, course_outline, lesson_list
-from .progress import ReadLesson, resume_point
+from .progress import LessonRun, ReadLesson, resume_point
 
 SIDE, SITUATION, AFRAID = "side", "situation", "afraid"
 # The questions in order; each is one screen at /guides/start/<step>/.
@@ -104,17 +104,7 @@ def has_finished(user: User) -> bool:
 
 
 @dataclass
-class YourPath:
-    lessons: list[ReadLesson]
-
-    @property
-    def total(self) -> int:
-        return len(self.lessons)
-
-    @property
-    def done(self) -> int:
-        return sum(1 for lesson in self.lessons if lesson.completed_at is not None)
-
+class YourPath(LessonRun):
     @property
     def next_lesson(self) -> ReadLesson | None:
         return resume_point(self.lessons)

@@ -18,13 +18,14 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from .markup import html_of
-from .scales import Scale
+from .scales import SCALES, Scale
 
 WIDTH = 380
 HEIGHT = 210
@@ -259,6 +260,20 @@ def line_chart(
             anchor = "start"
         chart.last = LastPoint(f"{x:.1f}", f"{label_y:.1f}", text, anchor)
     return chart
+
+
+def weekly_charts(id_prefix: str, weeks: Sequence[Any]) -> list[Chart]:
+    """One chart per rating scale through its weekly averages (insights.WeekRatings)."""
+    return [
+        line_chart(
+            f"{id_prefix}-{scale.field}",
+            f"{scale.name}, weekly average",
+            [(week.week, getattr(week, scale.field)) for week in weeks],
+            scale,
+            series=series,
+        )
+        for series, scale in enumerate(SCALES, start=1)
+    ]
 
 
 # What html.escape would change; most values (numbers, dates) have none of it.

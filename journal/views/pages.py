@@ -9,10 +9,10 @@ from guides.start_here import path_for
 from trustrepair.http import AuthenticatedHttpRequest
 
 from .. import insights
-from ..charts import line_chart
+from ..charts import line_chart, weekly_charts
 from ..forms import TimelineFilterForm
 from ..models import local_now
-from ..scales import SCALES, TRUST
+from ..scales import TRUST
 from ..suggestions import SUGGESTIONS
 from ..timeline import timeline_page
 from . import insight_html
@@ -88,16 +88,7 @@ def timeline(request: AuthenticatedHttpRequest) -> HttpResponse:
 def insights_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     weeks = insights.weekly_ratings(user)
-    charts = [
-        line_chart(
-            f"trend-{scale.field}",
-            f"{scale.name}, weekly average",
-            [(week.week, getattr(week, scale.field)) for week in weeks],
-            scale,
-            series=series,
-        )
-        for series, scale in enumerate(SCALES, start=1)
-    ]
+    charts = weekly_charts("trend", weeks)
     stages = insights.ratings_by_stage(user)
     strategies = insights.strategies(user)
     return render(

@@ -15,7 +15,7 @@ from trustrepair.http import AuthenticatedHttpRequest
 from trustrepair.reauth import recent_password_required
 
 from .. import insights
-from ..charts import line_chart
+from ..charts import weekly_charts
 from ..models import CheckIn, Commitment, CommitmentStatus, LessonReflection, local_now
 from ..scales import SCALES
 
@@ -66,16 +66,7 @@ def printable_journal(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by()
     )
     weeks = insights.weekly_ratings(user)
-    charts = [
-        line_chart(
-            f"print-{scale.field}",
-            f"{scale.name}, weekly average",
-            [(week.week, getattr(week, scale.field)) for week in weeks],
-            scale,
-            series=series,
-        )
-        for series, scale in enumerate(SCALES, start=1)
-    ]
+    charts = weekly_charts("print", weeks)
     context = {
         "checkins": checkins,
         "commitments": commitments,
