@@ -1,4 +1,4 @@
-"""Reads, renders and checks the lesson files under guides/content.
+"""Reads and checks the lesson files under guides/content (guides.rendering renders them).
 
 Nothing here touches the database: guides.loader writes what this module returns.
 """
@@ -7,32 +7,26 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from html import unescape as unescape_entities
 from pathlib import Path
 from typing import Any
 
-import markdown
-import nh3
 import yaml
 from django.conf import settings
-from django.utils.html import strip_tags
 
 from .coverage import is_brief_id
 from .helplines import HelplineDirectory, read_helplines
 from .models import Audience, Strategy
+from .rendering import count_words, plain_text, reading_minutes, render_markdown
 from .tracks import TrackSource, read_tracks
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 STAGES_FILE = "stages.yaml"
 
-WORDS_PER_MINUTE = 200
 MIN_WORDS, MAX_WORDS = 500, 1200
 MIN_TAKEAWAYS, MAX_TAKEAWAYS = 3, 5
 EXAMPLE_HEADING = re.compile(r"^## Example:", re.MULTILINE)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n(.*)\Z", re.DOTALL)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-WORD = re.compile(r"\w[\w'\u2019-]*")
-SENTENCE_ENDS = frozenset(".!?:;\u2026\"'\u201d\u2019)")
 # Stage slugs share the URL space under /guides/ with these pages.
 RESERVED_STAGE_SLUGS = frozenset({"search", "start"})
 
@@ -49,19 +43,6 @@ LESSON_KEYS = {
 }
 TRY_THIS_KEYS = {"text", "commitment", "strategy"}
 STAGE_KEYS = {"slug", "title", "position", "summary"}
-
-ALLOWED_TAGS = {
-    "a", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol", "p", "pre",
-    "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "h2": {"id"},
-    "h3": {"id"},
-    "h4": {"id"},
-    "th": {"align"},
-    "td": {"align"},
-}
 
 
 class ContentError(Exception):
@@ -98,46 +79,6 @@ class Content:
     helplines: HelplineDirectory
     # Paths through the course for "start here" (guides.tracks); empty without paths.yaml.
     tracks: list[TrackSource] = field(default_factory=list)
-
-
-def render_markdown(text: str) -> tuple[str, list[dict[str, str]]]:
-    """Markdown -> (safe HTML, table of contents of the ## headings)."""
-    md = markdown.Markdown(
-        extensions=["tables", "toc", "sane_lists"],
-        # Alignment as an attribute: the Content Security Policy forbids style="...".
-        extension_configs={"tables": {"use_align_attribute": True}},
-    )
-    html = md.convert(text)
-    toc = [
-        {"id": token["id"], "title": unescape_entities(token["name"])}
-        for token in _flatten(md.toc_tokens)  # type: ignore[attr-defined]
-        if token["level"] == 2
-    ]
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES), toc
-
-
-def _flatten(tokens: list[dict]) -> list[dict]:
-    flat = []
-    for token in tokens:
-        flat.append(token)
-        flat.extend(_flatten(token.get("children", [])))
-    return flat
-
-
-def plain_text(html: str) -> str:
-    """One line per block. A heading or list item gets a full stop, so that a search
-    snippet spanning two blocks reads as two sentences."""
-    spaced = re.sub(r"(</(?:p|h\d|li|th|td|blockquote|pre)>|<br\s*/?>)", r"\1\n", html)
-    lines = (" ".join(line.split()) for line in unescape_entities(strip_tags(spaced)).splitlines())
-    return "\n".join(line if line[-1] in SENTENCE_ENDS else f"{line}." for line in lines if line)
-
-
-def count_words(text: str) -> int:
-    return len(WORD.findall(text))
-
-
-def reading_minutes(words: int) -> int:
-    return max(1, round(words / WORDS_PER_MINUTE))
 
 
 def _problem(path: str, message: str) -> str:

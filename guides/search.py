@@ -15,8 +15,8 @@ from django.db.models.functions import Concat
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
-from .content import SENTENCE_ENDS
 from .models import BODY_FIELDS, Lesson
+from .rendering import SENTENCE_ENDS
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8

@@ -1,9 +1,12 @@
-"""Small content directories for loader tests, and shortcuts for lessons and progress."""
+"""Small content directories for loader tests, and shortcuts for lessons, progress and
+their pages."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import yaml
+from django.urls import reverse
 from django.utils import timezone
 
 from guides.models import Lesson, LessonProgress
@@ -86,3 +89,12 @@ def open_lesson(user: User, slug: str, minutes_ago: int = 0) -> LessonProgress:
         user=user, lesson=lesson(slug), defaults={"started_at": when, "last_viewed_at": when}
     )
     return progress
+
+
+def lesson_url(slug: str) -> str:
+    found = lesson(slug)
+    return reverse("guides:lesson", args=[found.stage.slug, found.slug])
+
+
+def progress_values(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<progress id="[^"]+" max="(\d+)" value="(\d+)"', html)
