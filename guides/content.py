@@ -16,6 +16,7 @@ from django.conf import settings
 from .coverage import is_brief_id
 from .helplines import HelplineDirectory, read_helplines
 from .models import Audience, Strategy
+from .problems import key_problems, quoted, yaml_problem
 from .rendering import count_words, plain_text, reading_minutes, render_markdown
 from .tracks import TrackSource, read_tracks
 
@@ -92,7 +93,7 @@ def read_stages(root: Path) -> tuple[list[StageSource], list[str]]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        return [], [_problem(STAGES_FILE, f"not valid YAML ({_yaml_problem(error)})")]
+        return [], [_problem(STAGES_FILE, f"not valid YAML ({yaml_problem(error)})")]
     if not isinstance(data, list) or not data:
         return [], [_problem(STAGES_FILE, "should be a list of stages")]
     stages, problems = [], []
@@ -101,13 +102,9 @@ def read_stages(root: Path) -> tuple[list[StageSource], list[str]]:
         if not isinstance(item, dict):
             problems.append(_problem(where, "should list slug, title, position and summary"))
             continue
-        missing = sorted(STAGE_KEYS - item.keys())
-        unknown = sorted(item.keys() - STAGE_KEYS)
-        if missing:
-            problems.append(_problem(where, f"missing {_names(missing)}"))
-        if unknown:
-            problems.append(_problem(where, f"unknown {_names(unknown)}"))
-        if missing or unknown:
+        found, _ = key_problems(item.keys(), STAGE_KEYS)
+        if found:
+            problems += [_problem(where, problem) for problem in found]
             continue
         slug, title, position, summary = (item[k] for k in ("slug", "title", "position", "summary"))
         found = []
@@ -151,7 +148,7 @@ def read_lesson(path: Path, root: Path) -> LessonSource:
         data = yaml.safe_load(front)
     except yaml.YAMLError as error:
         raise ContentError(
-            [_problem(relative, f"front matter is not valid YAML ({_yaml_problem(error, 1)})")]
+            [_problem(relative, f"front matter is not valid YAML ({yaml_problem(error, 1)})")]
         ) from None
     if not isinstance(data, dict):
         raise ContentError([_problem(relative, "front matter should be a mapping of fields")])
@@ -197,13 +194,7 @@ def read_lesson(path: Path, root: Path) -> LessonSource:
 
 
 def _check_front_matter(data: dict) -> list[str]:
-    problems = []
-    missing = sorted(LESSON_KEYS - data.keys())
-    unknown = sorted(data.keys() - LESSON_KEYS)
-    if missing:
-        problems.append(f"missing {_names(missing)}")
-    if unknown:
-        problems.append(f"unknown {_names(unknown)}")
+    problems, missing = key_problems(data.keys(), LESSON_KEYS)
     if missing:
         return problems
 
@@ -217,7 +208,7 @@ def _check_front_matter(data: dict) -> list[str]:
     if not _text(data["summary"], 300):
         problems.append("summary should be text of at most 300 characters")
     if data["audience"] not in Audience.values:
-        problems.append(f"audience '{data['audience']}' should be one of {_names(Audience.values)}")
+        problems.append(f"audience '{data['audience']}' should be one of {quoted(Audience.values)}")
     covers = data["covers"]
     if not isinstance(covers, list) or not all(isinstance(c, str) for c in covers):
         problems.append("covers should be a list of content brief IDs, e.g. [R1, R2]")
@@ -244,13 +235,9 @@ def _check_front_matter(data: dict) -> list[str]:
 def _check_try_this(try_this: object) -> list[str]:
     if not isinstance(try_this, dict):
         return ["try_this should be a mapping of text, commitment and strategy"]
-    problems = []
-    missing = sorted(TRY_THIS_KEYS - try_this.keys())
-    unknown = sorted(try_this.keys() - TRY_THIS_KEYS)
-    if missing:
-        problems.append(f"try_this is missing {_names(missing)}")
-    if unknown:
-        problems.append(f"try_this has unknown {_names(unknown)}")
+    problems, missing = key_problems(
+        try_this.keys(), TRY_THIS_KEYS, "try_this is missing", "try_this has unknown"
+    )
     if missing:
         return problems
     if not _text(try_this["text"]):
@@ -259,7 +246,7 @@ def _check_try_this(try_this: object) -> list[str]:
         problems.append("try_this commitment should be text of at most 200 characters")
     if try_this["strategy"] not in Strategy.values:
         problems.append(
-            f"try_this strategy '{try_this['strategy']}' should be one of {_names(Strategy.values)}"
+            f"try_this strategy '{try_this['strategy']}' should be one of {quoted(Strategy.values)}"
         )
     return problems
 
@@ -275,16 +262,6 @@ def _text(value: object, max_length: int | None = None) -> bool:
 def _whole_number(value: object) -> bool:
     # YAML reads `yes` as True, and True is an int in Python.
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 32767
-
-
-def _names(names: list[str]) -> str:
-    return ", ".join(f"'{name}'" for name in names)
-
-
-def _yaml_problem(error: yaml.YAMLError, line_offset: int = 0) -> str:
-    mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or "unreadable"
-    return f"line {mark.line + 1 + line_offset}: {problem}" if mark else problem
 
 
 def read_content(root: Path = CONTENT_DIR, helplines_file: Path | None = None) -> Content:

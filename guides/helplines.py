@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from .models import HelplineTopic
+from .problems import yaml_problem
 
 TOP_KEYS = {"find_local", "helplines"}
 ENTRY_KEYS = {"topic", "region", "name", "phone", "text", "url", "hours", "note", "checked"}
@@ -41,10 +42,7 @@ def read_helplines(path: Path) -> tuple[HelplineDirectory | None, list[str]]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or "unreadable"
-        return None, [f"{name}: not valid YAML ({where}{problem})"]
+        return None, [f"{name}: not valid YAML ({yaml_problem(error)})"]
     if not isinstance(data, dict):
         return None, [f"{name}: should have find_local and helplines"]
     problems = [f"{name}: missing '{key}'" for key in sorted(TOP_KEYS - data.keys())]

@@ -7,7 +7,6 @@ the lessons: every lesson named must exist, and every combination of answers mus
 covered by exactly one track.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .models import Side, Situation
+from .problems import quoted, yaml_problem
 
 PATHS_FILE = "paths.yaml"
 TRACK_KEYS = {"name", "sides", "situations", "lessons"}
@@ -44,10 +44,7 @@ def read_tracks(root: Path, lesson_slugs: set[str]) -> tuple[list[TrackSource], 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or "unreadable"
-        return [], [f"{PATHS_FILE}: not valid YAML ({where}{problem})"]
+        return [], [f"{PATHS_FILE}: not valid YAML ({yaml_problem(error)})"]
     if not isinstance(data, list) or not data:
         return [], [f"{PATHS_FILE}: should be a list of tracks"]
 
@@ -89,11 +86,11 @@ def _check_track(item: object, lesson_slugs: set[str]) -> list[str]:
     for key, allowed in (("sides", Side.values), ("situations", Situation.values)):
         values = item[key]
         if not isinstance(values, list) or not values:
-            problems.append(f"{key} should be a list of {_names(allowed)}")
+            problems.append(f"{key} should be a list of {quoted(allowed)}")
             continue
         unknown = [v for v in values if v not in allowed]
         if unknown:
-            problems.append(f"{key} has {_names(map(str, unknown))}; use {_names(allowed)}")
+            problems.append(f"{key} has {quoted(map(str, unknown))}; use {quoted(allowed)}")
     lessons = item["lessons"]
     if not isinstance(lessons, list) or not lessons or not all(isinstance(s, str) for s in lessons):
         problems.append("lessons should be a list of lesson slugs")
@@ -102,10 +99,10 @@ def _check_track(item: object, lesson_slugs: set[str]) -> list[str]:
         problems.append(f"{len(lessons)} lessons; a path should have at most {MAX_LESSONS}")
     missing = [slug for slug in lessons if slug not in lesson_slugs]
     if missing:
-        problems.append(f"no lesson has the slug {_names(missing)}")
+        problems.append(f"no lesson has the slug {quoted(missing)}")
     repeated = sorted({slug for slug in lessons if lessons.count(slug) > 1})
     if repeated:
-        problems.append(f"lists {_names(repeated)} more than once")
+        problems.append(f"lists {quoted(repeated)} more than once")
     return problems
 
 
@@ -136,7 +133,3 @@ def path_rows(tracks: list[TrackSource]) -> list[tuple[str, str, int, str, str]]
         for side, situation in product(track.sides, track.situations)
         for position, slug in enumerate(track.lessons, start=1)
     )
-
-
-def _names(names: Iterable[str]) -> str:
-    return ", ".join(f"'{name}'" for name in names)
