@@ -28,24 +28,22 @@ def env_bool(name: str, default: bool = False) -> bool:
     )
 
 
-def env_int(name: str, default: int) -> int:
+def _number[N: (int, float)](name: str, default: N, kind: type[N], what: str) -> N:
     value = _env(name)
     if value is None:
         return default
     try:
-        return int(value)
+        return kind(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+        raise ImproperlyConfigured(f"{name}={value!r} is not {what}.") from None
+
+
+def env_int(name: str, default: int) -> int:
+    return _number(name, default, int, "a whole number")
 
 
 def env_float(name: str, default: float) -> float:
-    value = _env(name)
-    if value is None:
-        return default
-    try:
-        return float(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+    return _number(name, default, float, "a number")
 
 
 def env_list(name: str, default: str = "") -> list[str]:
