@@ -68,6 +68,8 @@ class ShareForm(forms.Form):
     )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        # As on the journal's forms: labels are questions and phrases, not "From:".
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.user = user
         start, end = self.period_bounds()
@@ -140,6 +142,10 @@ class ReplyForm(forms.Form):
             "max_length": f"Please keep your reply to {REPLY_MAX} characters.",
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def reply_field(self) -> SafeString:
         """The reply's label and box, as `as_field_group` draws them.

@@ -101,3 +101,8 @@ def test_chosen_answers_keep_their_line_breaks_and_are_escaped(user):
     assert "What needs work:" not in text
     assert "<p><strong>Something appreciated:</strong> Tea &amp; toast</p>" in text
     assert f"<h4>{date_format(timezone.localdate(), 'l j F')}</h4>" in text
+
+
+def test_the_reply_label_reads_as_a_phrase_without_a_colon():
+    assert "(optional)</label>" in ReplyForm().reply_field()
+    assert "(optional)</label>" in ReplyForm({"reply": ""}).reply_field()
