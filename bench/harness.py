@@ -1,25 +1,24 @@
 """What the benchmark and the scale check start and must always stop, and how they measure.
 
-No Django here: gunicorn, wrk, PostgreSQL databases, HTTP requests and CPU accounting.
+No Django here: server processes (gunicorn; Redis and nginx for the scale check),
+PostgreSQL databases, HTTP requests and CPU accounting. wrk has bench/wrk.py.
 """
 
 import base64
 import http.client
-import json
 import os
-import re
 import resource
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -246,42 +245,39 @@ def fetch(
         conn.close()
 
 
-class Gunicorn:
-    """gunicorn in its own process group, so stopping it stops every worker too."""
+class Daemon:
+    """A server in its own process group, so that stopping it stops its children too.
+    start() returns once `ready` says it answers."""
 
     def __init__(
-        self, env: dict[str, str], args: list[str], *, port: int = 0, name: str = "gunicorn"
+        self,
+        name: str,
+        cmd: list[str],
+        log: Path,
+        ready: Callable[[], bool],
+        *,
+        env: dict[str, str] | None = None,
+        within: float = 20,
     ) -> None:
-        self.env, self.args, self.name = env, args, name
-        self.port = port or free_port()
-        self.log = DATA / f"{name}.log"
+        self.name, self.cmd, self.log, self.ready = name, cmd, log, ready
+        self.env, self.within = env, within
         self.process: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> "Gunicorn":
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
     def start(self) -> None:
-        DATA.mkdir(parents=True, exist_ok=True)
-        cmd = [GUNICORN, "trustrepair.wsgi", "--bind", f"127.0.0.1:{self.port}", *self.args]
+        self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 - fixed argument list
-                cmd, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True
+                self.cmd, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True
             )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + self.within
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise BenchError(f"{self.name} exited at start; see {self.log}")
-            try:
-                if fetch(self.port, "/healthz").status == 200:
+                raise BenchError(f"{self.name} exited at start; see {self.log}:\n{self.log_tail()}")
+            with suppress(OSError):
+                if self.ready():
                     return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise BenchError(f"{self.name} did not answer /healthz within 60 s; see {self.log}")
+            time.sleep(0.1)
+        raise BenchError(f"{self.name} did not answer within {self.within:g} s; see {self.log}")
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -295,95 +291,34 @@ class Gunicorn:
         except ProcessLookupError:
             pass
 
-    def cpu_seconds(self) -> float:
-        """CPU time used so far by gunicorn and its workers. Unlike requests/s, CPU per
-        request hardly changes when other programs compete for the cores."""
-        return 0.0 if self.process is None else group_seconds(self.process.pid)
-
     def log_tail(self, lines: int = 30) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
 
 
-WRK_JSON = re.compile(r"^BENCH_JSON (.*)$", re.MULTILINE)
+class Gunicorn(Daemon):
+    """The app under gunicorn, ready once /healthz answers."""
 
-
-def lua_value(value: Any) -> str:
-    """Python data as a Lua literal (strings, numbers, lists, dicts)."""
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value)  # a JSON string literal is a valid Lua string literal
-    if isinstance(value, list | tuple):
-        return "{" + ", ".join(lua_value(item) for item in value) + "}"
-    if isinstance(value, dict):
-        return (
-            "{" + ", ".join(f"[{json.dumps(k)}] = {lua_value(v)}" for k, v in value.items()) + "}"
-        )
-    raise TypeError(type(value))
-
-
-class Wrk:
-    """One wrk process; several can run side by side (reads and writes)."""
+    env: dict[str, str]
 
     def __init__(
-        self,
-        url: str,
-        *,
-        name: str,
-        duration: float,
-        threads: int = 2,
-        connections: int = 16,
-        headers: tuple[str, ...] = (),
-        params: dict[str, Any] | None = None,
+        self, env: dict[str, str], args: list[str], *, port: int = 0, name: str = "gunicorn"
     ) -> None:
-        wrk = shutil.which("wrk")
-        if wrk is None:
-            raise BenchError("wrk is not installed: apt-get install wrk")
-        DATA.mkdir(parents=True, exist_ok=True)
-        params = {"out_dir": str(DATA), "run_name": name, "nthreads": threads, **(params or {})}
-        script = DATA / f"wrk-{name}.lua"
-        header = "".join(f"{key} = {lua_value(value)}\n" for key, value in params.items())
-        script.write_text(header + (ROOT / "bench" / "wrk.lua").read_text())
-        self.duration = duration
-        self.name = name
-        self.cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s"]
-        # A slow page under load is measured rather than dropped.
-        self.cmd += ["--timeout", "5s", "--latency", "--script", str(script)]
-        for header_line in ("Accept-Encoding: gzip", *headers):
-            self.cmd += ["--header", header_line]
-        self.cmd.append(url)
-        self.process: subprocess.Popen[str] | None = None
+        self.port = port or free_port()
+        cmd = [GUNICORN, "trustrepair.wsgi", "--bind", f"127.0.0.1:{self.port}", *args]
+        super().__init__(name, cmd, DATA / f"{name}.log", self.answers, env=env, within=60)
 
-    def start(self) -> "Wrk":
-        self.process = subprocess.Popen(  # noqa: S603 - fixed argument list
-            self.cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+    def answers(self) -> bool:
+        return fetch(self.port, "/healthz").status == 200
+
+    def __enter__(self) -> "Gunicorn":
+        self.start()
         return self
 
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
-    def result(self) -> dict[str, Any]:
-        assert self.process is not None  # noqa: S101 - start() comes first
-        try:
-            stdout, stderr = self.process.communicate(timeout=self.duration + 60)
-        finally:
-            self.stop()
-        match = WRK_JSON.search(stdout)
-        if self.process.returncode != 0 or match is None:
-            raise BenchError(f"wrk failed: {stderr.strip() or stdout[-2000:]}")
-        result: dict[str, Any] = json.loads(match.group(1))
-        result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
-        result["errors"] = sum(
-            result[key] for key in ("connect", "read", "write", "timeout", "status")
-        )
-        pks = DATA / f"pks-{self.name}.txt"
-        result["pks"] = [int(pk) for pk in pks.read_text().split()] if pks.exists() else []
-        pks.unlink(missing_ok=True)
-        return result
-
-    def run(self) -> dict[str, Any]:
-        return self.start().result()
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by gunicorn and its workers. Unlike requests/s, CPU per
+        request hardly changes when other programs compete for the cores."""
+        return 0.0 if self.process is None else group_seconds(self.process.pid)

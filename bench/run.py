@@ -32,7 +32,6 @@ from bench.harness import (
     Gunicorn,
     OtherLoad,
     Postgres,
-    Wrk,
     fetch,
     machine_load,
     production_env,
@@ -40,6 +39,7 @@ from bench.harness import (
     trap_signals,
     wait_idle,
 )
+from bench.wrk import Wrk
 
 if TYPE_CHECKING:
     from bench.pages import Target

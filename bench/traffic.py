@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 
-from bench.harness import BenchError, Wrk, fetch
+from bench.harness import BenchError, fetch
+from bench.wrk import Wrk
 from journal.models import CheckIn
 
 CHECKIN_FIELDS = {
