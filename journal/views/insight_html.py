@@ -2,22 +2,23 @@
 
 The weekly table, the ratings by stage and the strategies list were a template loop
 each, with a filter or two per cell: most of the page's rendering time outside its
-charts. The markup is the same, built with format_html, which escapes every value
-(stage titles come from the course content).
+charts. The markup is the same, built with journal.markup's html_of and html_join:
+they escape every value as format_html does (stage titles come from the course
+content), without its per-value lazy-string wrapper (~100 calls a page).
 """
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from ..insights import StageRatings, StrategyRecord, WeekRatings
+from ..markup import html_join, html_of
 from ..scales import SCALES
 from .rows import day_names
 
 TENTH = Decimal("0.1")
 # A week without check-ins: a dash in each rating's cell.
-NO_CELLS = format_html_join("", '<td class="{}">{}</td>', [("muted", "\N{EN DASH}")] * len(SCALES))
+NO_CELLS = html_join("", '<td class="{}">{}</td>', [("muted", "\N{EN DASH}")] * len(SCALES))
 
 
 def one_decimal(value: float | None) -> str:
@@ -44,7 +45,7 @@ def week_rows(weeks: list[WeekRatings]) -> SafeString:
     def cells(week: WeekRatings) -> SafeString:
         if not week.count:
             return NO_CELLS
-        return format_html_join(
+        return html_join(
             "",
             "<td>{}</td>",
             ((one_decimal(getattr(week, scale.field)),) for scale in SCALES),
@@ -52,7 +53,7 @@ def week_rows(weeks: list[WeekRatings]) -> SafeString:
 
     # "j M Y", as the date filter shows it, without a DateFormat per row.
     months = day_names()[1]
-    return format_html_join(
+    return html_join(
         "\n",
         '<tr><th scope="row">{} {} {}</th>{}<td>{}</td></tr>',
         (
@@ -72,7 +73,7 @@ def stage_items(stages: list[StageRatings]) -> SafeString:
     """The cards of the ratings by stage."""
 
     def ratings(stage: StageRatings) -> SafeString:
-        return format_html_join(
+        return html_join(
             "",
             "<div><dt>{}</dt><dd>{} / {}</dd></div>",
             (
@@ -81,7 +82,7 @@ def stage_items(stages: list[StageRatings]) -> SafeString:
             ),
         )
 
-    return format_html_join(
+    return html_join(
         "\n",
         '<li class="card stage-row"><h3 class="stat__title">{} '
         '<span class="muted small">· {} check-in{}</span></h3>'
@@ -95,13 +96,13 @@ def strategy_items(records: list[StrategyRecord]) -> SafeString:
 
     def item(record: StrategyRecord) -> SafeString:
         rate = record.shown_rate
-        return format_html(
+        return html_of(
             "<li><strong>{}</strong>: {} kept, {} missed{}{}</li>",
             record.label,
             record.kept,
             record.missed,
-            format_html(", {} renegotiated", record.renegotiated) if record.renegotiated else "",
-            format_html(' <span class="tag">{}% kept</span>', rate) if rate is not None else "",
+            html_of(", {} renegotiated", record.renegotiated) if record.renegotiated else "",
+            html_of(' <span class="tag">{}% kept</span>', rate) if rate is not None else "",
         )
 
-    return format_html_join("\n", "{}", ((item(record),) for record in records))
+    return html_join("\n", "{}", ((item(record),) for record in records))
