@@ -30,6 +30,16 @@ def too_long(limit: int) -> str:
     )
 
 
+def without_maxlength(form: forms.BaseForm) -> None:
+    """Drops the maxlength attributes Django puts on length-limited fields.
+
+    A maxlength silently cuts off pasted text; the server refuses it with a message
+    instead (too_long), keeping every word on the form.
+    """
+    for field in form.fields.values():
+        field.widget.attrs.pop("maxlength", None)
+
+
 def text_field(
     limit: int, *, label: str, required: bool = False, rows: int = 4, help_text: str = ""
 ) -> forms.CharField:
@@ -130,10 +140,7 @@ class JournalForm(forms.ModelForm, metaclass=SharedChoicesMetaclass):
         # Most labels are questions; a colon after "(1 = poor, 5 = very good)" reads oddly.
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        # A maxlength attribute would silently cut off pasted text; the server
-        # refuses it with a message instead, keeping every word.
-        for field in self.fields.values():
-            field.widget.attrs.pop("maxlength", None)
+        without_maxlength(self)
 
 
 class CommitmentForm(JournalForm):

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 
-from journal.forms import JournalForm, rating_field, text_field
+from journal.forms import JournalForm, rating_field, text_field, without_maxlength
 from journal.models import NOTE_MAX
 from journal.scales import COMMUNICATION, CONNECTION, TRUST
 
@@ -24,8 +24,8 @@ class CodeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # A maxlength attribute would cut a pasted link short without a word.
-        self.fields["code"].widget.attrs.pop("maxlength", None)
+        # A pasted link is longer than the code it holds: never cut short in the box.
+        without_maxlength(self)
 
     def clean_code(self) -> str:
         code = clean_code(self.cleaned_data["code"])

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from journal.forms import too_long, without_maxlength
 from trustrepair.models import User
 
 from .links import DEFAULT_EXPIRY_DAYS, EXPIRY_CHOICES
@@ -57,7 +58,7 @@ class ShareForm(forms.Form):
         required=False,
         max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": f"Please keep the message to {MESSAGE_MAX} characters."},
+        error_messages={"max_length": too_long(MESSAGE_MAX)},
     )
     expiry_days = forms.TypedChoiceField(
         label="The link stops working after",
@@ -71,6 +72,7 @@ class ShareForm(forms.Form):
         # As on the journal's forms: labels are questions and phrases, not "From:".
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        without_maxlength(self)
         self.user = user
         start, end = self.period_bounds()
         cast(forms.ChoiceField, self.fields["reflections"]).choices = [
@@ -139,13 +141,14 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
             "required": "Write a few words, or use the acknowledge button instead.",
-            "max_length": f"Please keep your reply to {REPLY_MAX} characters.",
+            "max_length": too_long(REPLY_MAX),
         },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        without_maxlength(self)
 
     def reply_field(self) -> SafeString:
         """The reply's label and box, as `as_field_group` draws them.

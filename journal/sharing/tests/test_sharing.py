@@ -100,7 +100,7 @@ def test_refreshing_the_period_keeps_what_was_typed(user):
         ({"period": "dates", "start": "2026-05-10", "end": "2026-05-01"}, "on or after"),
         ({"period": "dates", "start": "2020-01-01", "end": "2026-01-01"}, "a year or less"),
         ({"include_ratings": "", "include_consistency": ""}, "Choose at least one thing"),
-        ({"message": "x" * 1001}, "1000 characters"),
+        ({"message": "x" * 1001}, "1,000 characters or fewer (it has 1001)"),
     ],
 )
 def test_bad_share_input_gets_a_clear_message_and_keeps_the_message(user, overrides, message):
@@ -233,6 +233,18 @@ def test_a_too_long_reply_is_refused_with_a_message_and_kept(user):
     text = response.content.decode()
     assert "500 characters" in text
     assert "y" * 501 in text
+
+
+def test_no_box_cuts_pasted_text_short_the_server_says_what_is_too_long(user):
+    """A maxlength attribute would drop the end of a pasted reply or message unseen."""
+    _, token = share_for(user)
+    partner_page = Client().get(f"/s/{token}/").content.decode()
+    new_share = reauthenticated_client(user).get(reverse("sharing:new")).content.decode()
+
+    assert 'name="reply"' in partner_page
+    assert 'name="message"' in new_share
+    assert "maxlength" not in partner_page
+    assert "maxlength" not in new_share
 
 
 @pytest.mark.parametrize("case", ["expired", "revoked", "deleted", "unknown", "malformed"])
