@@ -2,6 +2,8 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -105,3 +107,40 @@ def test_a_session_is_loaded_with_its_data():
     loaded = SessionStore(store.session_key)
     assert loaded.load() == {"colour": "teal"}
     assert SessionStore("not-a-session-key-at-all").load() == {}
+
+
+@pytest.mark.django_db
+def test_a_saved_session_row_is_what_djangos_own_store_would_write():
+    make_user("sky")
+    client = log_in()
+    key = client.cookies["sessionid"].value
+    store = SessionStore(key)
+    store["colour"] = "teal"
+
+    def row() -> dict:
+        return UserSession.objects.values().get(session_key=key)
+
+    store.save()
+    ours = row()
+    DBStore.save(store)
+    djangos = row()
+
+    assert ours.keys() == djangos.keys()
+    assert abs(ours.pop("expire_date") - djangos.pop("expire_date")) < timedelta(seconds=1)
+    assert ours == djangos
+    assert ours["user_id"] is not None
+    assert ours["device"] == "Firefox on Linux"
+    assert SessionStore(key).load()["colour"] == "teal"
+
+
+@pytest.mark.django_db
+def test_saving_a_session_ended_meanwhile_fails_as_djangos_store_does():
+    store = SessionStore()
+    store["colour"] = "teal"
+    store.save()
+    UserSession.objects.filter(session_key=store.session_key).delete()
+
+    store["colour"] = "green"
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not UserSession.objects.exists()

@@ -4,13 +4,16 @@ Knowing which sessions belong to whom lets a person list their active sessions
 and end all the others, and lets account deletion end every session.
 """
 
+import functools
 import time
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.db import connections, router
+from django.db.models import Field
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -66,6 +69,31 @@ class SessionStore(DBStore):
             return {}
         return self.decode(row[0])
 
+    def save(self, must_create: bool = False) -> None:
+        """Creates a session as Django does; updates one by a single UPDATE.
+
+        Django's store wraps the update in a transaction around Model.save(): on
+        PostgreSQL three round trips (BEGIN, UPDATE, COMMIT) where one statement is
+        atomic on its own. The same columns get the same values, and a session that is
+        gone (ended from another device) still raises UpdateError, as Django's does.
+        """
+        if must_create or self.session_key is None:
+            super().save(must_create=must_create)
+            return
+        # SessionBase's own accessor for the current data (django-stubs leave it out).
+        data = self._get_session()  # type: ignore[attr-defined]
+        instance = self.create_model_instance(data)
+        using = router.db_for_write(UserSession, instance=instance)
+        connection = connections[using]
+        values = [
+            field.get_db_prep_save(getattr(instance, field.attname), connection)
+            for field in _SAVED_FIELDS
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(_save_sql(using), [*values, self.session_key])
+            if cursor.rowcount != 1:
+                raise UpdateError
+
     def create_model_instance(self, data: dict[str, Any]) -> UserSession:
         instance = cast(UserSession, super().create_model_instance(data))
         user_id = data.get(SESSION_KEY)
@@ -82,6 +110,24 @@ _LOAD = (
     "SELECT {UserSession.session_data} FROM {UserSession}"
     " WHERE {UserSession.session_key} = %s AND {UserSession.expire_date} > %s"
 )
+
+
+# Every column but the key, in the model's order: what Model.save(force_update=True) sets.
+_SAVED_FIELDS: list[Field] = [
+    field for field in UserSession._meta.concrete_fields if not field.primary_key
+]
+
+
+@functools.cache
+def _save_sql(using: str) -> str:
+    quote = connections[using].ops.quote_name
+    assignments = ", ".join(f"{quote(cast(str, field.column))} = %s" for field in _SAVED_FIELDS)
+    return sql.statement(
+        "UPDATE {UserSession} SET {assignments} WHERE {UserSession.session_key} = %s",
+        using,
+        UserSession,
+        assignments=assignments,
+    )
 
 
 def note_sign_in(request: HttpRequest) -> None:
