@@ -44,16 +44,21 @@ _ON_COMPLETE = (
 )
 
 
-def _upsert(user: User, lesson: Lesson, *, on_conflict: str, completed: bool) -> LessonProgress:
-    using = router.db_for_write(LessonProgress)
+@functools.cache
+def _upsert_sql(using: str, on_conflict: str) -> str:
     qn = connections[using].ops.quote_name
-    statement = sql.statement(
+    return sql.statement(
         _UPSERT,
         using,
         LessonProgress,
         update=sql.statement(on_conflict, using, LessonProgress),
         columns=", ".join(qn(cast(str, f.column)) for f in LessonProgress._meta.concrete_fields),
     )
+
+
+def _upsert(user: User, lesson: Lesson, *, on_conflict: str, completed: bool) -> LessonProgress:
+    using = router.db_for_write(LessonProgress)
+    statement = _upsert_sql(using, on_conflict)
     now = timezone.now()
     params = [user.pk, lesson.pk, now, now, now if completed else None]
     progress = next(iter(LessonProgress.objects.raw(statement, params, using=using)))

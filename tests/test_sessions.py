@@ -144,3 +144,17 @@ def test_saving_a_session_ended_meanwhile_fails_as_djangos_store_does():
     with pytest.raises(UpdateError):
         store.save()
     assert not UserSession.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_session_update_the_database_refuses_interrupts_the_session_as_djangos_does(
+    monkeypatch,
+):
+    store = SessionStore()
+    store["colour"] = "teal"
+    store.save()
+    monkeypatch.setattr("trustrepair.sessions._save_sql", lambda using: "UPDATE no_such_table")
+
+    store["colour"] = "green"
+    with pytest.raises(UpdateError):
+        store.save()

@@ -12,7 +12,7 @@ from typing import Any, cast
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DBStore
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
 from django.db.models import Field
 from django.http import HttpRequest
 from django.utils import timezone
@@ -89,10 +89,15 @@ class SessionStore(DBStore):
             field.get_db_prep_save(getattr(instance, field.attname), connection)
             for field in _SAVED_FIELDS
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(_save_sql(using), [*values, self.session_key])
-            if cursor.rowcount != 1:
-                raise UpdateError
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(_save_sql(using), [*values, self.session_key])
+                updated = cursor.rowcount
+        except DatabaseError:
+            # As Django's store: a failed update interrupts the session (a 400), not a 500.
+            raise UpdateError from None
+        if updated != 1:
+            raise UpdateError
 
     def create_model_instance(self, data: dict[str, Any]) -> UserSession:
         instance = cast(UserSession, super().create_model_instance(data))
