@@ -13,10 +13,11 @@ A statement names a model by its class name and a column by the model's field:
 """
 
 import functools
-from typing import cast
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django.db import connections
-from django.db.models import Field, Model
+from django.db.models import DEFERRED, Field, Model
 
 
 def table(model: type[Model], using: str) -> str:
@@ -51,3 +52,39 @@ def statement(template: str, using: str, *models: type[Model], **parts: str) -> 
     Built once per process for each template and database."""
     names = {model.__name__: _Names(model, using) for model in models}
     return template.format(**names, **parts)
+
+
+@functools.cache
+def _reading(
+    model: type[Model], using: str, names: tuple[str, ...]
+) -> tuple[tuple[int | None, ...], tuple[tuple[Any, tuple[Any, ...]], ...]]:
+    """For a row of `names`: where each of the model's columns is in it (None when it
+    is not read), and what the ORM runs on each value (the backend's converters, then
+    the field's own)."""
+    connection = connections[using]
+    fields = [cast(Field, model._meta.get_field(name)) for name in names]
+    converters = []
+    for field in fields:
+        col = field.get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+        converters.append((col, tuple(found)))
+    place = {field.attname: index for index, field in enumerate(fields)}
+    positions = tuple(place.get(field.attname) for field in model._meta.concrete_fields)
+    return positions, tuple(converters)
+
+
+def instance[M: Model](model: type[M], using: str, names: tuple[str, ...], row: Sequence[Any]) -> M:
+    """A model instance from a row of a written-out SELECT, as the ORM would build it:
+    `names` are the fields in the row's order, each value goes through the same
+    converters (dates from SQLite's text, booleans, the encrypted fields' decryption),
+    and fields not named stay deferred."""
+    connection = connections[using]
+    positions, converters = _reading(model, using, names)
+    values = []
+    for value, (col, found) in zip(row, converters, strict=True):
+        for convert in found:
+            value = convert(value, col, connection)
+        values.append(value)
+    ordered = [DEFERRED if at is None else values[at] for at in positions]
+    attnames = [field.attname for field in model._meta.concrete_fields]
+    return cast(M, model.from_db(using, attnames, ordered))
