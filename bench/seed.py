@@ -21,6 +21,7 @@ from journal.demo_data import Shape, fill_journal
 from journal.models import CheckIn
 from journal.sharing.links import create_share
 from journal.sharing.summary import build_snapshot
+from trustrepair.backends import BACKEND
 from trustrepair.models import User
 from trustrepair.sessions import DEVICE, SEEN_AT, SIGNED_IN_AT
 
@@ -43,7 +44,7 @@ def sign_in(user: User) -> str:
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     now = int(timezone.now().timestamp())
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     # Without these the middleware would rewrite the session on the first request.
     store.update({SIGNED_IN_AT: now, SEEN_AT: now, DEVICE: "Benchmark"})

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from . import data_rights, device_cookie, kept_words, limits, sessions, timezones, twofactor
 from .addresses import client_address
+from .backends import BACKEND
 from .context_processors import TIME_ZONE_OFFER
 from .forms import AccountSettingsForm, SignUpForm
 from .http import AuthenticatedHttpRequest, HtmxHttpRequest
@@ -67,7 +68,7 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
             form.add_error(None, SIGNUP_LIMITED)
             return render(request, "registration/signup.html", {"form": form}, status=429)
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=BACKEND)
         # The password was typed twice just now: sharing or export need not ask again.
         confirm_password_now(request)
         messages.success(
@@ -153,7 +154,7 @@ def login_view(request: HtmxHttpRequest) -> HttpResponse:
             if twofactor.has_two_factor(user):
                 twofactor.start_pending_login(request, user)
                 return redirect(f"{reverse('login_verify')}?{urlencode({'next': next_url})}")
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=BACKEND)
             return _signed_in(request, user, next_url)
         device_cookie.note_failure(request, request.POST.get("username"))
     return render(request, "registration/login.html", {"form": form, "next": next_url})

@@ -145,7 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "trustrepair.backends.UserBackend",
 ]
 # What an authenticator app shows next to the code: neutral on purpose.
 OTP_TOTP_ISSUER = "Notebook"

@@ -87,4 +87,4 @@ def instance[M: Model](model: type[M], using: str, names: tuple[str, ...], row: 
         values.append(value)
     ordered = [DEFERRED if at is None else values[at] for at in positions]
     attnames = [field.attname for field in model._meta.concrete_fields]
-    return cast(M, model.from_db(using, attnames, ordered))
+    return model.from_db(using, attnames, ordered)

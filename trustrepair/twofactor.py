@@ -29,6 +29,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 
 from . import limits
+from .backends import BACKEND
 from .models import (
     AuthenticatorDevice,
     RecoveryCode,
@@ -211,7 +212,7 @@ def finish_login(request: HttpRequest, user: User, device: Device) -> None:
     clear_pending(request)
     # Wrong codes earlier in this same attempt were the person's own typos.
     WrongCodeNotice.objects.filter(user=user, attempt=attempt).delete()
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=BACKEND)
     otp_login(request, device)
 
 
