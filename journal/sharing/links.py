@@ -20,23 +20,35 @@ DEFAULT_EXPIRY_DAYS = 7
 GUESS_LIMIT = 20
 GUESSES = limits.Guesses("share-guess", "sharing/throttled.html", GUESS_LIMIT, window=15 * 60)
 # The partner's page looks its share up on every visit. Built through the ORM (a join
-# and three conditions) the lookup cost three times what running it does, so it is
-# written out once: Share.objects.live() by its unique token hash, with only what the
-# page shows and what a view, "I have read this" or a reply writes. Share.objects.raw
-# still converts each column through its field (times, the encrypted texts); the
-# values go in as parameters. A test keeps it equal to live() in every state.
+# and three conditions) the lookup cost three times what running it does, and
+# Share.objects.raw() still rebuilt its column map and converters on every call; so the
+# statements are written out once and their rows become a Share through sql.instance(),
+# which keeps the converters (times, the encrypted texts) per process. Both are
+# Share.objects.live() by the unique token hash, with the same condition, and read
+# SHOWN: what the page shows and what "I have read this" or a reply writes. Every
+# value is a parameter. Tests keep both equal to live() in every state, and their
+# columns to SHOWN.
+SHOWN = ("id", "snapshot_json", "message", "expires_at", "acknowledged_at", "reply", "replied_at")
+# A POST ("I have read this", a reply) finds the share without counting a visit.
 LIVE_SHARE_SQL = (
-    "SELECT s.{Share.id}, s.{Share.snapshot_json}, s.{Share.message}, s.{Share.expires_at},"
-    " s.{Share.view_count}, s.{Share.first_viewed_at}, s.{Share.acknowledged_at},"
-    " s.{Share.reply}, s.{Share.replied_at}"
-    " FROM {Share} s INNER JOIN {User} u ON u.{User.id} = s.{Share.user}"
-    " WHERE s.{Share.token_hash} = %s AND s.{Share.revoked_at} IS NULL"
-    " AND s.{Share.expires_at} > %s AND u.{User.is_active}"
+    "SELECT {Share.id}, {Share.snapshot_json}, {Share.message}, {Share.expires_at},"
+    " {Share.acknowledged_at}, {Share.reply}, {Share.replied_at} FROM {Share}"
+    " WHERE {Share.token_hash} = %s AND {Share.revoked_at} IS NULL AND {Share.expires_at} > %s"
+    " AND {Share.user} IN (SELECT {User.id} FROM {User} WHERE {User.is_active})"
 )
-RECORD_VIEW_SQL = (
+# A visit (GET, HEAD) counts itself and reads the share in the same statement: one
+# round trip instead of a SELECT and then an UPDATE. The count is added in the
+# database, so visits at once are all counted, and the first visit's time is kept. A
+# dead or unknown link matches no row, so nothing is written. RETURNING needs
+# PostgreSQL or SQLite >= 3.35.
+VIEW_SHARE_SQL = (
     "UPDATE {Share} SET {Share.view_count} = {Share.view_count} + 1,"
     " {Share.last_viewed_at} = %s,"
-    " {Share.first_viewed_at} = COALESCE({Share.first_viewed_at}, %s) WHERE {Share.id} = %s"
+    " {Share.first_viewed_at} = COALESCE({Share.first_viewed_at}, %s)"
+    " WHERE {Share.token_hash} = %s AND {Share.revoked_at} IS NULL AND {Share.expires_at} > %s"
+    " AND {Share.user} IN (SELECT {User.id} FROM {User} WHERE {User.is_active})"
+    " RETURNING {Share.id}, {Share.snapshot_json}, {Share.message}, {Share.expires_at},"
+    " {Share.acknowledged_at}, {Share.reply}, {Share.replied_at}"
 )
 
 
@@ -68,25 +80,33 @@ def create_share(user: User, snapshot: dict, message: str, expiry_days: int) -> 
 
 
 def find_live_share(token: str) -> Share | None:
-    """The share behind a token, or None when it is unknown, expired, revoked or orphaned."""
+    """The share behind a token, or None when it is unknown, expired, revoked or
+    orphaned. Counts nothing: for the partner's answers."""
+    return _live_share(token, count_view=False)
+
+
+def view_live_share(token: str) -> Share | None:
+    """The share behind a token with this visit counted, or None (and nothing written)
+    when it is unknown, expired, revoked or orphaned."""
+    return _live_share(token, count_view=True)
+
+
+def _live_share(token: str, *, count_view: bool) -> Share | None:
     if not token or len(token) > 100:
         return None
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    live = sql.statement(LIVE_SHARE_SQL, connection.alias, Share, User)
-    found = Share.objects.raw(live, [hash_token(token), now])
-    return next(iter(found), None)
-
-
-def record_view(share: Share) -> None:
-    """Counts a partner's visit: in one statement that adds in the database, so two
-    visits at once are both counted (and nothing is built through the ORM per visit)."""
-    now = timezone.now()
-    at = connection.ops.adapt_datetimefield_value(now)
+    found = [hash_token(token), now]
     with connection.cursor() as cursor:
-        cursor.execute(sql.statement(RECORD_VIEW_SQL, connection.alias, Share), [at, at, share.pk])
-    share.view_count += 1
-    share.last_viewed_at = now
-    share.first_viewed_at = share.first_viewed_at or now
+        if count_view:
+            cursor.execute(
+                sql.statement(VIEW_SHARE_SQL, connection.alias, Share, User), [now, now, *found]
+            )
+        else:
+            cursor.execute(sql.statement(LIVE_SHARE_SQL, connection.alias, Share, User), found)
+        # All rows (at most one: the hash is unique): SQLite ends an UPDATE ...
+        # RETURNING only once its rows are all read.
+        rows = cursor.fetchall()
+    return sql.instance(Share, connection.alias, SHOWN, rows[0]) if rows else None
 
 
 def acknowledge(share: Share) -> None:

@@ -116,7 +116,11 @@ def _not_found() -> Http404:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def share_public(request: HtmxHttpRequest, token: str) -> HttpResponse:
-    share = links.find_live_share(token)
+    # A visit is counted by the same statement that finds the share; an answer is not a visit.
+    if request.method == "POST":
+        share = links.find_live_share(token)
+    else:
+        share = links.view_live_share(token)
     if share is None:
         # Only misses are counted, and only they are ever refused: a partner with the
         # real link always gets in, whoever else guesses from the same address.
@@ -132,8 +136,6 @@ def share_public(request: HtmxHttpRequest, token: str) -> HttpResponse:
         if action == "reply" and share.replied_at is None and reply_form.is_valid():
             links.add_reply(share, reply_form.cleaned_data["reply"])
             return redirect(request.path)
-    else:
-        links.record_view(share)
     context = {
         "share": share,
         "reply_form": reply_form,

@@ -96,8 +96,13 @@ def test_a_share_dated_far_in_the_future_is_refused_with_a_message(user):
     assert not Share.objects.exists()
 
 
-def test_the_written_out_lookup_finds_exactly_what_live_finds(user, stranger):
-    """links.LIVE_SHARE_SQL stands for Share.objects.live() by token: in every state."""
+LOOKUPS = [links.find_live_share, links.view_live_share]
+
+
+@pytest.mark.parametrize("lookup", LOOKUPS, ids=lambda lookup: lookup.__name__)
+def test_the_written_out_lookup_finds_exactly_what_live_finds(user, stranger, lookup):
+    """links.LIVE_SHARE_SQL and VIEW_SHARE_SQL stand for Share.objects.live() by token,
+    in every state; the counting one writes to what it finds and to nothing else."""
     now = timezone.now()
     states = {
         "live": {},
@@ -114,19 +119,27 @@ def test_the_written_out_lookup_finds_exactly_what_live_finds(user, stranger):
     stranger.is_active = False
     stranger.save(update_fields=["is_active"])
     for name, (_share, token) in tokens.items():
-        found = links.find_live_share(token)
+        found = lookup(token)
         expected = Share.objects.live().filter(token_hash=links.hash_token(token)).first()
         assert (found and found.pk) == (expected and expected.pk), name
-    assert [name for name, (_, token) in tokens.items() if links.find_live_share(token)] == ["live"]
-    assert links.find_live_share(links.new_token()) is None
-    assert links.find_live_share("' OR 1=1 --") is None
+    assert [name for name, (_, token) in tokens.items() if lookup(token)] == ["live"]
+    assert lookup(links.new_token()) is None
+    assert lookup("' OR 1=1 --") is None
+    views = {name: Share.objects.get(pk=share.pk).view_count for name, (share, _) in tokens.items()}
+    # Each share was looked up twice above.
+    counted = 2 if lookup is links.view_live_share else 0
+    assert views == {name: counted if name == "live" else 0 for name in states}
 
 
-def test_the_lookup_loads_what_the_partner_page_uses(user):
+@pytest.mark.parametrize("lookup", LOOKUPS, ids=lambda lookup: lookup.__name__)
+def test_the_lookup_loads_what_the_partner_page_uses(user, lookup):
     checkin(user)
     share, token = share_for(user)
+    # Every column read holds a value of its own, so a column out of place shows.
+    links.acknowledge(share)
     links.add_reply(share, "Thank you")
-    found = links.find_live_share(token)
+    found = lookup(token)
+    stored = Share.objects.get(pk=share.pk)
     assert found.get_deferred_fields() == {
         "user_id",
         "token_hash",
@@ -134,12 +147,12 @@ def test_the_lookup_loads_what_the_partner_page_uses(user):
         "period_end",
         "created_at",
         "revoked_at",
+        "view_count",
+        "first_viewed_at",
         "last_viewed_at",
     }
-    assert (found.snapshot, found.message, found.reply) == (
-        share.snapshot,
-        share.message,
-        "Thank you",
-    )
-    assert found.expires_at == share.expires_at
-    assert found.replied_at == Share.objects.get(pk=share.pk).replied_at
+    assert {name: getattr(found, name) for name in links.SHOWN} == {
+        name: getattr(stored, name) for name in links.SHOWN
+    }
+    assert len({getattr(found, name) for name in links.SHOWN}) == len(links.SHOWN)
+    assert (found.snapshot, found.reply) == (share.snapshot, "Thank you")

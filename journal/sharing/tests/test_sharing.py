@@ -193,19 +193,56 @@ def test_views_are_counted_for_the_owner(user):
     assert share.first_viewed_at is not None
 
 
-def test_visits_at_once_are_all_counted_and_the_first_stays_first(user):
+def test_every_visit_is_counted_in_the_database_and_the_first_stays_first(user):
     share, token = share_for(user)
     Client().get(f"/s/{token}/")
     share.refresh_from_db()
     first = share.first_viewed_at
-    # Two visits that found the share before either was counted.
-    seen = [links.find_live_share(token), links.find_live_share(token)]
-    for found in seen:
-        links.record_view(found)
+    # Two more visits: each adds one to what the row holds, not to a count it read.
+    links.view_live_share(token)
+    links.view_live_share(token)
     share.refresh_from_db()
     assert share.view_count == 3
     assert share.first_viewed_at == first
     assert share.last_viewed_at >= first
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_a_visit_is_one_statement_that_counts_one_view(user, method, django_assert_num_queries):
+    share, token = share_for(user)
+    with django_assert_num_queries(1):
+        response = getattr(Client(), method)(f"/s/{token}/")
+    assert response.status_code == 200
+    share.refresh_from_db()
+    assert share.view_count == 1
+    assert share.first_viewed_at == share.last_viewed_at is not None
+
+
+def test_an_answer_is_not_counted_as_a_visit(user):
+    share, token = share_for(user)
+    Client().post(f"/s/{token}/", {"action": "ack"})
+    Client().post(f"/s/{token}/", {"action": "reply", "reply": "y" * 501})
+    share.refresh_from_db()
+    assert share.acknowledged_at is not None
+    assert (share.view_count, share.first_viewed_at, share.last_viewed_at) == (0, None, None)
+
+
+@pytest.mark.parametrize("case", ["expired", "revoked", "inactive owner", "unknown"])
+def test_a_visit_to_a_dead_link_writes_nothing(user, case):
+    share, token = share_for(user)
+    if case == "expired":
+        Share.objects.filter(pk=share.pk).update(expires_at=timezone.now())
+    elif case == "revoked":
+        links.revoke(share)
+    elif case == "inactive owner":
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    elif case == "unknown":
+        token = links.new_token()
+    before = list(Share.objects.values())
+    for method in ("get", "head"):
+        assert getattr(Client(), method)(f"/s/{token}/").status_code == 404
+    assert list(Share.objects.values()) == before
 
 
 def test_partner_can_acknowledge_and_reply_once(user):
