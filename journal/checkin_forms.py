@@ -4,8 +4,10 @@ import datetime
 from typing import Any, cast
 
 from django import forms
+from django.db import router
 
 from guides.models import Lesson
+from trustrepair import sql
 from trustrepair.models import User
 
 from .forms import JournalForm, lesson_choices, rating_field, text_field
@@ -197,6 +199,11 @@ class CheckInForm(JournalForm):
         checkin = super().save(commit=False)
         # The stage follows the lesson, so per-stage insights stay consistent.
         checkin.stage = checkin.lesson.stage if checkin.lesson else None
-        if commit:
+        if commit and checkin.pk is None:
+            # A new check-in by a statement built once (see sql.insert): Django compiling
+            # its INSERT was half the save. A second one on the same day, posted at the
+            # same moment, still fails on the (user, date) constraint, as with save().
+            sql.insert(checkin, router.db_for_write(CheckIn, instance=checkin))
+        elif commit:
             checkin.save()
         return checkin

@@ -4,13 +4,14 @@ import datetime
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from journal import checkin_forms
 from journal.checkin_forms import KEEP_ANSWER, CheckInForm
 from journal.models import CheckIn
-from tests.journal.helpers import checkin_data, make_lesson, make_stage
+from tests.journal.helpers import checkin_data, make_checkin, make_lesson, make_stage
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,30 @@ def test_a_valid_check_in_post_never_lists_the_lessons(owner_client, user):
     assert response.status_code == 302
     assert CheckIn.objects.filter(user=user).count() == 1
     assert not [q for q in queries if "guides_lesson" in q["sql"]]
+
+
+def test_a_new_check_in_post_runs_five_statements_one_of_them_the_insert(owner_client, user):
+    owner_client.get(reverse("journal:dashboard"))
+    with CaptureQueriesContext(connection) as queries:
+        response = owner_client.post(reverse("journal:checkin_new"), checkin_data())
+    assert response.status_code == 302
+    # The session, the person, "already a check-in that day?", the INSERT, the session.
+    assert len(queries) == 5
+    assert [q["sql"].split()[0] for q in queries].count("INSERT") == 1
+    assert response["Location"] == CheckIn.objects.get(user=user).get_absolute_url()
+
+
+def test_a_check_in_saved_at_the_same_moment_on_the_same_day_breaks_the_constraint(
+    user, monkeypatch
+):
+    # Two posts for one day at once: both looked before either was saved.
+    make_checkin(user)
+    monkeypatch.setattr(checkin_forms, "checkin_on", lambda user_id, day: None)
+    form = CheckInForm(checkin_data(), user=user, instance=CheckIn(user=user))
+    assert form.is_valid()
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        form.save()
+    assert CheckIn.objects.filter(user=user).count() == 1
 
 
 def test_the_chosen_lesson_is_still_checked_and_kept(owner_client, user):

@@ -95,7 +95,8 @@ def test_a_failing_page_logs_the_error_without_what_was_written(captured, monkey
     def explode(*args, **kwargs):
         raise ValueError(f"could not save {MARKER}")
 
-    monkeypatch.setattr("journal.models.CheckIn.save", explode)
+    # The check-in form's save: a new check-in is inserted without CheckIn.save().
+    monkeypatch.setattr("journal.checkin_forms.CheckInForm.save", explode)
     response = client.post(
         reverse("journal:checkin_new"),
         {"trust": "7", "communication": "3", "connection": "4", "private_note": MARKER},
