@@ -147,7 +147,7 @@ def test_where_the_database_cannot_return_the_id_it_comes_from_the_cursor(user, 
         user=user, date=datetime.date(2024, 3, 9), trust=6, communication=3, connection=4
     )
     sql.insert(checkin, connection.alias)
-    assert "RETURNING" not in sql._insert_statement(CheckIn, connection.alias).sql
+    assert "RETURNING" not in sql._insert_statement(CheckIn, connection.alias, False).sql
     assert CheckIn.objects.get().pk == checkin.pk
 
 
@@ -179,3 +179,25 @@ def test_nothing_listens_for_a_check_in_being_saved_as_insert_sends_no_signals()
     assert get_resolver().url_patterns
     assert not pre_save.has_listeners(CheckIn)
     assert not post_save.has_listeners(CheckIn)
+
+
+@pytest.mark.django_db
+def test_unless_taken_a_row_the_unique_constraint_holds_is_skipped_not_an_error(user):
+    day = datetime.date(2024, 3, 9)
+    first = CheckIn(user=user, date=day, trust=6, communication=3, connection=4)
+    assert sql.insert(first, connection.alias, unless_taken=True) is True
+    second = CheckIn(user=user, date=day, trust=2, communication=1, connection=1)
+    with transaction.atomic():  # nothing to roll back: the statement did not fail
+        assert sql.insert(second, connection.alias, unless_taken=True) is False
+    assert second.pk is None
+    assert second._state.adding is True
+    assert list(CheckIn.objects.filter(user=user).values_list("pk", "trust")) == [(first.pk, 6)]
+
+
+@pytest.mark.django_db
+def test_unless_taken_skips_only_a_taken_row_never_a_missing_value(user):
+    # SQLite's INSERT OR IGNORE would also have skipped a NOT NULL failure, silently.
+    checkin = CheckIn(user=user, date=datetime.date(2024, 3, 9), trust=None)
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        sql.insert(checkin, connection.alias, unless_taken=True)
+    assert not CheckIn.objects.filter(user=user).exists()

@@ -10,7 +10,7 @@ from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
 
 from .sessions import SEEN_AT, SIGNED_IN_AT, note_sign_in
 
@@ -151,6 +151,9 @@ class PrivatePagesMiddleware:
         if request.user.is_authenticated and SIGNED_IN_AT not in request.session:
             note_sign_in(request)
         if request.path.startswith(PRIVATE_PREFIXES) or request.user.is_authenticated:
-            add_never_cache_headers(response)
+            # What add_never_cache_headers() leaves once Cache-Control is replaced, without
+            # its two rounds of parsing and rebuilding the header the line below discards.
+            if not response.has_header("Expires"):
+                response.headers["Expires"] = http_date()
             response["Cache-Control"] = "no-store, private"
         return response

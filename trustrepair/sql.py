@@ -105,7 +105,7 @@ class _Insert(NamedTuple):
 
 
 @functools.cache
-def _insert_statement(model: type[Model], using: str) -> _Insert:
+def _insert_statement(model: type[Model], using: str, unless_taken: bool) -> _Insert:
     meta = model._meta
     connection = connections[using]
     pk = meta.pk
@@ -127,6 +127,13 @@ def _insert_statement(model: type[Model], using: str) -> _Insert:
         "VALUES (" + ", ".join(["%s"] * len(fields)) + ")",
     ]
     returns = connection.features.can_return_columns_from_insert
+    if unless_taken:
+        # Only a unique constraint's conflict is skipped (SQLite's INSERT OR IGNORE
+        # would skip a NOT NULL or CHECK failure too), and only RETURNING says whether
+        # the row went in.
+        if not (returns and connection.features.supports_ignore_conflicts):
+            raise TypeError(f"insert(unless_taken=True) is not possible on {connection.vendor}")
+        parts.append("ON CONFLICT DO NOTHING")
     returning_params: tuple[Any, ...] = ()
     if returns:
         returning, returning_params = connection.ops.returning_columns([pk])
@@ -143,8 +150,12 @@ def _insert_statement(model: type[Model], using: str) -> _Insert:
     )
 
 
-def insert(instance: Model, using: str) -> None:
+def insert(instance: Model, using: str, *, unless_taken: bool = False) -> bool:
     """Inserts a new model instance by one statement, as Model.save() would.
+
+    With `unless_taken`, a row that a unique constraint already holds (a check-in of
+    the same day, saved a moment ago from another tab) is not an error: nothing is
+    written, the instance stays unsaved and False comes back. Otherwise True.
 
     Why: on a check-in's POST, Django's compiling of the INSERT (the query, then
     SQLInsertCompiler.as_sql and prepare_value for each field) cost about half of the
@@ -173,7 +184,7 @@ def insert(instance: Model, using: str) -> None:
         raise ValueError(f"insert() is for a new {model.__name__}, not a saved one")
     # As save() does first: a related object saved after it was set gives its id now.
     instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
-    statement = _insert_statement(model, using)
+    statement = _insert_statement(model, using, unless_taken)
     connection = connections[using]
     with transaction.mark_for_rollback_on_error(using):
         values = []
@@ -185,7 +196,10 @@ def insert(instance: Model, using: str) -> None:
         with connection.cursor() as cursor:
             cursor.execute(statement.sql, [*values, *statement.returning_params])
             if statement.returns:
-                pk = connection.ops.fetch_returned_rows(cursor, statement.returning_params)[0][0]
+                rows = connection.ops.fetch_returned_rows(cursor, statement.returning_params)
+                if not rows:  # skipped: the unique row is already there
+                    return False
+                pk = rows[0][0]
             else:
                 pk = connection.ops.last_insert_id(cursor, meta.db_table, statement.pk_column)
     for convert in statement.pk_converters:
@@ -193,3 +207,4 @@ def insert(instance: Model, using: str) -> None:
     instance.pk = pk
     instance._state.db = using
     instance._state.adding = False
+    return True

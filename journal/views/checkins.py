@@ -22,9 +22,9 @@ JUST_SAVED = "checkin_just_saved"
 SAFETY_HELP_ONCE = "safety_help_once"
 
 
-def _saved(request: AuthenticatedHttpRequest, form: CheckInForm) -> HttpResponse:
-    is_new = form.instance.pk is None
-    checkin = form.save()
+def _saved(
+    request: AuthenticatedHttpRequest, form: CheckInForm, checkin: CheckIn, *, is_new: bool
+) -> HttpResponse:
     request.session[JUST_SAVED] = [checkin.pk, is_new]
     if form.safety_newly_yes:
         request.session[SAFETY_HELP_ONCE] = checkin.pk
@@ -44,7 +44,9 @@ def _new_checkin(request: AuthenticatedHttpRequest, *, pick_day: bool) -> HttpRe
         lesson = current_lesson_for(request.user)
         form.initial["lesson"] = lesson.pk if lesson else None
     if request.method == "POST" and form.is_valid():
-        return _saved(request, form)
+        checkin = form.add()
+        if checkin is not None:
+            return _saved(request, form, checkin, is_new=True)
     return render(
         request,
         "journal/checkin_form.html",
@@ -97,7 +99,7 @@ def checkin_detail(request: AuthenticatedHttpRequest, checkin: CheckIn) -> HttpR
 def checkin_edit(request: AuthenticatedHttpRequest, checkin: CheckIn) -> HttpResponse:
     form = CheckInForm(request.POST or None, user=request.user, instance=checkin)
     if request.method == "POST" and form.is_valid():
-        return _saved(request, form)
+        return _saved(request, form, form.save(), is_new=False)
     return render(request, "journal/checkin_form.html", {"form": form, "checkin": checkin})
 
 

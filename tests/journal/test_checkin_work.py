@@ -26,23 +26,57 @@ def test_a_valid_check_in_post_never_lists_the_lessons(owner_client, user):
     assert not [q for q in queries if "guides_lesson" in q["sql"]]
 
 
-def test_a_new_check_in_post_runs_five_statements_one_of_them_the_insert(owner_client, user):
+def test_a_new_check_in_post_runs_four_statements_one_of_them_the_insert(owner_client, user):
     owner_client.get(reverse("journal:dashboard"))
     with CaptureQueriesContext(connection) as queries:
         response = owner_client.post(reverse("journal:checkin_new"), checkin_data())
     assert response.status_code == 302
-    # The session, the person, "already a check-in that day?", the INSERT, the session.
-    assert len(queries) == 5
+    # The session, the person, the INSERT (which itself skips a taken day), the session.
+    assert len(queries) == 4
     assert [q["sql"].split()[0] for q in queries].count("INSERT") == 1
     assert response["Location"] == CheckIn.objects.get(user=user).get_absolute_url()
 
 
-def test_a_check_in_saved_at_the_same_moment_on_the_same_day_breaks_the_constraint(
-    user, monkeypatch
+def test_a_check_in_of_the_same_day_saved_a_moment_ago_elsewhere_is_a_message_not_an_error(
+    owner_client, user
 ):
-    # Two posts for one day at once: both looked before either was saved.
-    make_checkin(user)
+    # Two tabs: this form was valid, and the other tab's check-in of the day went in
+    # between its validation and its INSERT.
+    form = CheckInForm(checkin_data(working="Typed here"), user=user, instance=CheckIn(user=user))
+    assert form.is_valid()
+    other = make_checkin(user)
+    assert form.add() is None
+    assert form.errors["date"] == ["You already checked in today."]
+    assert form.taken == other
+    assert CheckIn.objects.filter(user=user).count() == 1
+    assert form["working"].value() == "Typed here"
+
+
+def test_a_taken_day_found_by_the_insert_shows_the_form_again_with_a_link_to_that_day(
+    owner_client, user, monkeypatch
+):
+    first = make_checkin(user)
+    # As if the other tab's check-in went in after this post was validated.
     monkeypatch.setattr(checkin_forms, "checkin_on", lambda user_id, day: None)
+    response = owner_client.post(reverse("journal:checkin_new"), checkin_data(working="Mine"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == ["You already checked in today."]
+    assert "Mine</textarea>" in response.content.decode()
+    assert CheckIn.objects.filter(user=user).get() == first
+
+
+def test_a_form_with_other_errors_also_says_at_once_that_the_day_is_taken(owner_client, user):
+    make_checkin(user)
+    response = owner_client.post(reverse("journal:checkin_new"), checkin_data(trust="11"))
+    form = response.context["form"]
+    assert form.errors["date"] == ["You already checked in today."]
+    assert "trust" in form.errors
+    assert CheckIn.objects.filter(user=user).count() == 1
+
+
+def test_a_saved_check_in_is_still_an_error_when_saved_directly_on_a_taken_day(user, monkeypatch):
+    # save() (not add()) keeps the ORM's rule: the constraint is an IntegrityError.
+    make_checkin(user)
     form = CheckInForm(checkin_data(), user=user, instance=CheckIn(user=user))
     assert form.is_valid()
     with transaction.atomic(), pytest.raises(IntegrityError):
