@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from journal.access import owned
@@ -114,6 +115,11 @@ def _not_found() -> Http404:
     return Http404("No such summary")
 
 
+# The secret link is the only authority on this page: no session or cookie is read, so a
+# forged cross-site post has nothing to borrow (and whoever knows the link can answer
+# anyway). Exempt, so the page sets no CSRF cookie: a year-long cookie from this site
+# would tell anyone who looks at the partner's browser that it has been here.
+@csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def share_public(request: HtmxHttpRequest, token: str) -> HttpResponse:
     # A visit is counted by the same statement that finds the share; an answer is not a visit.

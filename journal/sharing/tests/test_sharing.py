@@ -247,16 +247,13 @@ def test_a_visit_to_a_dead_link_writes_nothing(user, case):
 
 def test_partner_can_acknowledge_and_reply_once(user):
     share, token = share_for(user)
+    # The link is the partner's only authority: no token from the page, no cookie.
     partner = Client(enforce_csrf_checks=True)
     page = partner.get(f"/s/{token}/")
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
-    partner.post(f"/s/{token}/", {"action": "ack", "csrfmiddlewaretoken": csrf})
-    partner.post(
-        f"/s/{token}/", {"action": "reply", "reply": "Thank you", "csrfmiddlewaretoken": csrf}
-    )
-    partner.post(
-        f"/s/{token}/", {"action": "reply", "reply": "Second try", "csrfmiddlewaretoken": csrf}
-    )
+    assert "csrfmiddlewaretoken" not in page.content.decode()
+    partner.post(f"/s/{token}/", {"action": "ack"})
+    partner.post(f"/s/{token}/", {"action": "reply", "reply": "Thank you"})
+    partner.post(f"/s/{token}/", {"action": "reply", "reply": "Second try"})
     share.refresh_from_db()
     assert share.acknowledged_at is not None
     assert share.reply == "Thank you"
@@ -361,3 +358,21 @@ def test_stranger_list_shows_none_of_anothers_shares(user, stranger_client):
     share_for(user)
     text = stranger_client.get(reverse("sharing:list")).content.decode()
     assert "You have not shared anything yet" in text
+
+
+def test_reading_and_answering_a_summary_leaves_no_cookie_on_the_partners_device(user):
+    # A year-long CSRF cookie from this site would tell anyone who looks at the
+    # browser that it has been here. Nothing on the partner's page borrows a cookie's
+    # authority (the secret link is the only one), so nothing sets one.
+    _share, token = share_for(user)
+    partner = Client(enforce_csrf_checks=True)
+    responses = [
+        partner.get(f"/s/{token}/"),
+        partner.post(f"/s/{token}/", {"action": "reply", "reply": "x" * 5000}),
+        partner.post(f"/s/{token}/", {"action": "reply", "reply": "Thank you"}),
+        partner.post(f"/s/{token}/", {"action": "ack"}),
+        partner.get(f"/s/{token}/"),
+    ]
+    assert [r.status_code for r in responses] == [200, 200, 302, 302, 200]
+    assert all(not r.cookies for r in responses)
+    assert not partner.cookies
