@@ -22,7 +22,7 @@ from journal.charts import (
     line_chart,
     weekday_labeller,
 )
-from journal.markup import html_of
+from journal.markup import html_join, html_of
 from journal.scales import SCALES
 
 as_date = datetime.date.fromisoformat
@@ -153,6 +153,9 @@ def summary_context(snapshot: dict, message: str) -> dict:
         days = [as_date(p["date"]) for p in ratings["points"]]
         charts = summary_charts(snapshot, days, start, end)
         summary["ratings"] = ratings_markup(ratings, days)
+        # The figures one after another: a template loop over three charts cost more
+        # than drawing one of them.
+        summary["figures"] = html_join("\n", "{}", ((chart.figure,) for chart in charts))
     consistency = snapshot.get("consistency")
     if consistency:
         summary["consistency"] = {
