@@ -11,6 +11,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,3 +119,70 @@ def test_the_migration_leaves_other_and_unreadable_sessions_alone_and_goes_back(
     MIGRATION.backward(apps, Editor)
     assert SessionStore(old).load()[BACKEND_SESSION_KEY] == MIGRATION.OLD
     assert SessionStore(ours).load()[BACKEND_SESSION_KEY] == MIGRATION.OLD
+
+
+def user_table_reads(queries) -> list[str]:
+    table = connection.ops.quote_name(User._meta.db_table)
+    return [q["sql"] for q in queries if table in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_a_signed_in_page_reads_the_person_with_the_session_in_one_statement():
+    person = make_user("robin")
+    client = Client()
+    client.force_login(person)
+    client.get(reverse("journal:dashboard"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("journal:dashboard"))
+    assert response.context["user"] == person
+    reads = user_table_reads(queries)
+    assert len(reads) == 1
+    assert connection.ops.quote_name(UserSession._meta.db_table) in reads[0]
+
+
+@pytest.mark.django_db
+def test_the_row_read_with_the_session_is_only_taken_for_the_id_the_session_names():
+    robin, sky = make_user("robin"), make_user("sky", email="sky@example.org")
+    store = session_signed_in_with(robin, BACKEND)
+    SessionStore(store).load()  # hands on robin's row
+    with CaptureQueriesContext(connection) as queries:
+        found = UserBackend().get_user(str(sky.pk))
+    assert found == sky
+    assert found.email == "sky@example.org"
+    assert len(queries) == 1  # sky was read, robin's row was not used
+
+
+@pytest.mark.django_db
+def test_the_row_read_with_the_session_is_taken_once_and_forgotten_by_a_new_store():
+    robin = make_user("robin")
+    key = session_signed_in_with(robin, BACKEND)
+    SessionStore(key).load()
+    with CaptureQueriesContext(connection) as queries:
+        assert UserBackend().get_user(robin.pk) == robin  # handed on: no query
+        assert UserBackend().get_user(robin.pk) == robin  # taken already: read again
+    assert len(queries) == 1
+    SessionStore(key).load()
+    SessionStore()  # the next request's store
+    with CaptureQueriesContext(connection) as queries:
+        assert UserBackend().get_user(robin.pk) == robin
+    assert len(queries) == 1
+
+
+@pytest.mark.django_db
+def test_an_account_switched_off_is_signed_out_even_with_its_row_read_with_the_session():
+    robin = make_user("robin")
+    client = Client()
+    client.force_login(robin)
+    assert client.get(reverse("journal:dashboard")).status_code == 200
+    User.objects.filter(pk=robin.pk).update(is_active=False)
+    assert client.get(reverse("journal:dashboard")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_password_changed_elsewhere_still_ends_this_session():
+    robin = make_user("robin")
+    client = Client()
+    client.force_login(robin)
+    robin.set_password("a-new-and-different-passphrase-7")
+    robin.save()
+    assert client.get(reverse("journal:dashboard")).status_code == 302

@@ -17,7 +17,7 @@ from django.db.models import Field
 from django.http import HttpRequest
 from django.utils import timezone
 
-from . import sql
+from . import backends, sql
 from .http import AuthenticatedHttpRequest
 from .models import User, UserSession
 
@@ -52,22 +52,33 @@ class SessionStore(DBStore):
     def get_model_class(cls) -> type[UserSession]:
         return UserSession
 
+    def __init__(self, session_key: str | None = None) -> None:
+        super().__init__(session_key)
+        # A new request (or another store): no person read by an earlier load is handed on.
+        backends.forget_read_with_session()
+
     def load(self) -> dict[str, Any]:
-        """The session's data, by one SELECT of one column.
+        """The session's data, by one SELECT, with the row of the person it belongs to.
 
         Every request of a signed-in person starts here: the ORM's get() built the same
-        query and a model instance on each of them. Same rows, same expiry test.
+        query and a model instance on each of them. Same rows, same expiry test. The
+        person's row comes with it (the session's user column, joined) and goes to the
+        sign-in backend, which would otherwise ask for it straight after.
         """
         using = router.db_for_read(UserSession)
         connection = connections[using]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
-            cursor.execute(sql.statement(_LOAD, using, UserSession), [self.session_key, now])
+            cursor.execute(_load_sql(using), [self.session_key, now])
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return {}
-        return self.decode(row[0])
+        data, user_id, person = row[0], row[1], row[2:]
+        # A person who is gone leaves NULLs: nothing to hand on (the backend finds nobody).
+        found = user_id is not None and person[0] is not None
+        backends.read_with_session(using, user_id, person if found else None)
+        return self.decode(data)
 
     def save(self, must_create: bool = False) -> None:
         """Creates a session as Django does; updates one by a single UPDATE.
@@ -110,11 +121,17 @@ class SessionStore(DBStore):
         return instance
 
 
-# The session's data if it has not expired.
+# The session's data if it has not expired, and the row of the person it belongs to.
 _LOAD = (
-    "SELECT {UserSession.session_data} FROM {UserSession}"
-    " WHERE {UserSession.session_key} = %s AND {UserSession.expire_date} > %s"
+    "SELECT s.{UserSession.session_data}, s.{UserSession.user}, {person}"
+    " FROM {UserSession} s LEFT OUTER JOIN {User} u ON u.{User.id} = s.{UserSession.user}"
+    " WHERE s.{UserSession.session_key} = %s AND s.{UserSession.expire_date} > %s"
 )
+
+
+@functools.cache
+def _load_sql(using: str) -> str:
+    return sql.statement(_LOAD, using, UserSession, User, person=backends.user_columns(using, "u"))
 
 
 # Every column but the key, in the model's order: what Model.save(force_update=True) sets.

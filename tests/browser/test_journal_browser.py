@@ -2,7 +2,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from journal.models import CheckIn, Commitment
-from tests.browser.conftest import BROWSER_PASSWORD, assert_accessible, sign_up
+from tests.browser.conftest import (
+    BROWSER_PASSWORD,
+    assert_accessible,
+    assert_fits_the_screen,
+    sign_up,
+)
 from tests.journal.helpers import make_lesson
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -128,3 +133,30 @@ def test_repeat_views_of_the_dashboard_stay_true_after_changes_here_and_elsewher
     page.reload()
     expect(page.get_by_text("No open commitments right now")).to_be_visible()
     assert Commitment.objects.get().status == "kept"
+
+
+def test_two_tabs_checking_in_on_the_same_day_get_a_message_and_keep_their_words(phone):
+    first = phone(timezone_id="Pacific/Kiritimati")
+    sign_up(first, "linden")
+    # The same person in a second tab: the same browser context, so the same session.
+    second = first.context.new_page()
+    for tab in (first, second):
+        tab.goto("/journal/checkins/new/")
+        tab.locator("input[name=trust][value='7']").check()
+        tab.locator("input[name=communication][value='4']").check()
+        tab.locator("input[name=connection][value='4']").check()
+    first.get_by_role("button", name="Save check-in").click()
+    first.wait_for_url("**/journal/checkins/*/")
+    expect(first.get_by_role("heading", name="Saved. Thank you for checking in.")).to_be_visible()
+
+    second.get_by_text("Add a few words").click()
+    second.get_by_label("What is working well between us right now?").fill("Sunday walks")
+    second.get_by_role("button", name="Save check-in").click()
+    expect(second.get_by_text("You already checked in today.")).to_be_visible()
+    expect(second.get_by_role("link", name="Edit today's check-in")).to_be_visible()
+    expect(second.get_by_label("What is working well between us right now?")).to_have_value(
+        "Sunday walks"
+    )
+    assert CheckIn.objects.count() == 1
+    assert_fits_the_screen(second)
+    assert_accessible(second)

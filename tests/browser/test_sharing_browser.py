@@ -5,7 +5,12 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from journal.models import CheckIn
-from tests.browser.conftest import BROWSER_PASSWORD, assert_accessible, sign_up
+from tests.browser.conftest import (
+    BROWSER_PASSWORD,
+    assert_accessible,
+    assert_fits_the_screen,
+    sign_up,
+)
 from trustrepair.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -115,3 +120,39 @@ def test_after_a_while_sharing_asks_for_the_password_again(page: Page):
     page.get_by_label("Your password").fill(BROWSER_PASSWORD)
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url("**/journal/shares/new/")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_partners_visit_and_answers_leave_no_cookie_in_their_browser(phone, width):
+    from journal.sharing.tests.helpers import share_for
+    from tests.helpers import make_user
+
+    owner = make_user("juniper")
+    for days_ago in (2, 1):
+        CheckIn.objects.create(
+            user=owner,
+            date=timezone.localdate() - datetime.timedelta(days=days_ago),
+            trust=6,
+            communication=3,
+            connection=4,
+            working="Walks after dinner",
+        )
+    _share, token = share_for(owner)
+    partner = phone(width=width, timezone_id="Pacific/Kiritimati")
+    partner.goto(f"/s/{token}/")
+    expect(partner.get_by_role("heading", name="A summary shared with you")).to_be_visible()
+    assert_fits_the_screen(partner)
+    assert_accessible(partner)
+    partner.get_by_role("button", name="I have read this").click()
+    expect(partner.get_by_text("They will see that you read it.")).to_be_visible()
+    # Too long a reply: the message says so and every word comes back in the box.
+    partner.get_by_label("A short reply (optional)").fill("So much to say. " * 60)
+    partner.get_by_role("button", name="Send reply").click()
+    expect(partner.get_by_text("Please keep this to 500 characters or fewer")).to_be_visible()
+    assert len(partner.get_by_label("A short reply (optional)").input_value()) == 960
+    partner.get_by_label("A short reply (optional)").fill("Thank you for showing me.")
+    partner.get_by_role("button", name="Send reply").click()
+    expect(partner.get_by_text("Your reply has been sent")).to_be_visible()
+    assert_fits_the_screen(partner)
+    assert_accessible(partner)
+    assert partner.context.cookies() == []

@@ -19,7 +19,8 @@ def rename(apps, schema_editor, before, after):
     live = UserSession.objects.using(schema_editor.connection.alias).filter(
         expire_date__gt=timezone.now(), user__isnull=False
     )
-    for key, data in live.values_list("session_key", "session_data").iterator():
+    # Read first, then written: no open cursor on the table while its rows change.
+    for key, data in list(live.values_list("session_key", "session_data")):
         decoded = store.decode(data)  # {} when it cannot be read: left as it is
         if decoded.get(BACKEND_SESSION_KEY) == before:
             decoded[BACKEND_SESSION_KEY] = after
