@@ -153,11 +153,24 @@ def prepare(label: str) -> "Seeded":
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("sync_guides", stdout=io.StringIO())
     seeded = seed()
+    settle()
     say(
-        f"{label}: migrated, collected, seeded in {time.perf_counter() - started:.0f} s "
+        f"{label}: migrated, collected, seeded and analysed in "
+        f"{time.perf_counter() - started:.0f} s "
         f"({', '.join(f'{k} {v}' for k, v in seeded.counts.items())}); {machine_load()}"
     )
     return seeded
+
+
+def settle() -> None:
+    """The freshly seeded database as a running one is: analysed, and on PostgreSQL
+    vacuumed, as autovacuum would have done by now. Just loaded, PostgreSQL has no
+    statistics and no visibility map, so the insights' counts read every row from
+    the table (2.5 ms) instead of from their covering indexes (1.3 ms)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def measure(
