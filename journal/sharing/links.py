@@ -1,6 +1,7 @@
 """The link to a frozen summary: its token, its life (views, reply, revoke), and guessing."""
 
 import datetime
+import functools
 import hashlib
 import json
 import secrets
@@ -29,13 +30,13 @@ GUESSES = limits.Guesses("share-guess", "sharing/throttled.html", GUESS_LIMIT, w
 # value is a parameter. Tests keep both equal to live() in every state, and their
 # columns to SHOWN.
 SHOWN = ("id", "snapshot_json", "message", "expires_at", "acknowledged_at", "reply", "replied_at")
-# A POST ("I have read this", a reply) finds the share without counting a visit.
-LIVE_SHARE_SQL = (
-    "SELECT {Share.id}, {Share.snapshot_json}, {Share.message}, {Share.expires_at},"
-    " {Share.acknowledged_at}, {Share.reply}, {Share.replied_at} FROM {Share}"
-    " WHERE {Share.token_hash} = %s AND {Share.revoked_at} IS NULL AND {Share.expires_at} > %s"
+# Share.objects.live() for one token hash: not revoked, not expired, its owner active.
+LIVE = (
+    "{Share.token_hash} = %s AND {Share.revoked_at} IS NULL AND {Share.expires_at} > %s"
     " AND {Share.user} IN (SELECT {User.id} FROM {User} WHERE {User.is_active})"
 )
+# A POST ("I have read this", a reply) finds the share without counting a visit.
+LIVE_SHARE_SQL = "SELECT {shown} FROM {Share} WHERE {live}"
 # A visit (GET, HEAD) counts itself and reads the share in the same statement: one
 # round trip instead of a SELECT and then an UPDATE. The count is added in the
 # database, so visits at once are all counted, and the first visit's time is kept. A
@@ -45,11 +46,16 @@ VIEW_SHARE_SQL = (
     "UPDATE {Share} SET {Share.view_count} = {Share.view_count} + 1,"
     " {Share.last_viewed_at} = %s,"
     " {Share.first_viewed_at} = COALESCE({Share.first_viewed_at}, %s)"
-    " WHERE {Share.token_hash} = %s AND {Share.revoked_at} IS NULL AND {Share.expires_at} > %s"
-    " AND {Share.user} IN (SELECT {User.id} FROM {User} WHERE {User.is_active})"
-    " RETURNING {Share.id}, {Share.snapshot_json}, {Share.message}, {Share.expires_at},"
-    " {Share.acknowledged_at}, {Share.reply}, {Share.replied_at}"
+    " WHERE {live} RETURNING {shown}"
 )
+
+
+@functools.cache
+def _statement(template: str, using: str) -> str:
+    """`template` with the live condition and the SHOWN columns, built once per process."""
+    shown = ", ".join(sql.column(Share, name, using) for name in SHOWN)
+    live = sql.statement(LIVE, using, Share, User)
+    return sql.statement(template, using, Share, shown=shown, live=live)
 
 
 def new_token() -> str:
@@ -98,11 +104,9 @@ def _live_share(token: str, *, count_view: bool) -> Share | None:
     found = [hash_token(token), now]
     with connection.cursor() as cursor:
         if count_view:
-            cursor.execute(
-                sql.statement(VIEW_SHARE_SQL, connection.alias, Share, User), [now, now, *found]
-            )
+            cursor.execute(_statement(VIEW_SHARE_SQL, connection.alias), [now, now, *found])
         else:
-            cursor.execute(sql.statement(LIVE_SHARE_SQL, connection.alias, Share, User), found)
+            cursor.execute(_statement(LIVE_SHARE_SQL, connection.alias), found)
         # All rows (at most one: the hash is unique): SQLite ends an UPDATE ...
         # RETURNING only once its rows are all read.
         rows = cursor.fetchall()
