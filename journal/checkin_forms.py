@@ -223,11 +223,8 @@ class CheckInForm(JournalForm):
         checkin = super().save(commit=False)
         # The stage follows the lesson, so per-stage insights stay consistent.
         checkin.stage = checkin.lesson.stage if checkin.lesson else None
-        if commit and checkin.pk is None:
-            # A new check-in by a statement built once (see sql.insert): Django compiling
-            # its INSERT was half the save. A taken day is an IntegrityError here, as with
-            # Model.save(); the views add new check-ins through add(), which says so instead.
-            sql.insert(checkin, router.db_for_write(CheckIn, instance=checkin))
-        elif commit:
+        # New check-ins are added through add() (one INSERT built once, a taken day a
+        # message); an edit, or a caller that commits here, saves through the ORM.
+        if commit:
             checkin.save()
         return checkin
