@@ -141,6 +141,8 @@ _axe = Axe()
 
 def assert_accessible(page: Page) -> None:
     """axe-core on the current page: no violation of serious or critical impact."""
+    # A page only just committed may have no document element yet; axe needs the parsed page.
+    page.wait_for_load_state("load")
     results = _axe.run(page)
     violations = [
         v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}

@@ -65,8 +65,10 @@ def answer(page: Page, trust: str, working: str, note: str) -> None:
 def invite_and_accept(alex: Page, blair: Page) -> None:
     alex.goto("/journal/")
     alex.get_by_role("link", name="Together").click()
+    alex.wait_for_url("**/together/")
     check(alex)
     alex.get_by_role("link", name="Invite your partner").click()
+    alex.wait_for_url("**/together/invite/")
     check(alex)
     # Signing up just now counts as a recent password check: no second prompt.
     alex.get_by_role("button", name="Make an invitation").click()
@@ -179,6 +181,7 @@ def test_invite_accept_answer_reveal_notice_then_unlink(person, size):
     # Blair unlinks, alone; alex's pages of blair are gone at once.
     blair.goto("/together/")
     blair.get_by_role("link", name="Unlink").click()
+    blair.wait_for_url("**/together/unlink/")
     check(blair)
     blair.get_by_role("button", name="Unlink now").click()
     expect(blair.get_by_role("link", name="Invite your partner")).to_be_visible()
