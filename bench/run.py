@@ -1,7 +1,7 @@
 """`make bench`: TrustRepair under gunicorn in production mode, measured with wrk.
 
     python bench/run.py                  # the table: SQLite (+ PostgreSQL with DATABASE_URL)
-    python bench/run.py --duration 3     # shorter runs while developing
+    python bench/run.py --rounds 1       # one round instead of three, while developing
     python bench/run.py --profile        # and where the time goes, for pages missing goals
     python bench/run.py --load           # 64 connections for 30 s, reads mixed with writes
     python bench/run.py --pg-restart     # PostgreSQL restarted under a steady request loop
@@ -15,6 +15,7 @@ import argparse
 import io
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -49,12 +50,14 @@ if TYPE_CHECKING:
 # buffering proxy such as nginx in production, as gunicorn advises.
 GUNICORN_ARGS = ["--workers", "3"]
 LESSON_BYTES_GOAL = 30 * 1024
+STATIC_SECONDS = 2.0
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add = parser.add_argument
-    add("--duration", type=float, help="seconds of wrk per target (10; --load 30)")
+    add("--duration", type=float, help="seconds of wrk per page and round (4; --load 30)")
+    add("--rounds", type=int, default=3, help="times each page is measured (3)")
     add("--connections", type=int, help="wrk connections (16; --load 64)")
     add("--db", choices=("auto", "sqlite", "postgres", "both"), default="auto")
     add("--pg-database", default="trustrepair_bench", help="the database created and dropped")
@@ -73,7 +76,7 @@ def parse_args() -> argparse.Namespace:
         args.db = "postgres" if args.pg_restart or (args.load and has_pg) else "both"
         args.db = "sqlite" if args.db == "both" and not has_pg else args.db
     args.connections = args.connections or (64 if args.load else 16)
-    args.duration = args.duration or (30 if args.load else 10)
+    args.duration = args.duration or (30 if args.load else 4)
     args.gunicorn = args.gunicorn.split() if args.gunicorn else GUNICORN_ARGS
     return args
 
@@ -174,40 +177,80 @@ def settle() -> None:
 
 
 def measure(
-    server: Gunicorn, target: "Target", writers: "Writers | None", args: argparse.Namespace
+    server: Gunicorn,
+    target: "Target",
+    writers: "Writers | None",
+    args: argparse.Namespace,
+    seconds: float,
+    warm: float,
 ) -> dict:
-    """wrk on one target after a 2 s warm-up, with gunicorn's and the others' CPU time."""
+    """wrk on one target (after a warm-up, if any), with gunicorn's and the others' CPU."""
     from bench.traffic import session_cookie
 
     url = f"http://127.0.0.1:{server.port}{target.path}"
     cookie = session_cookie(target.session) if target.method == "GET" else ""
     options: dict[str, Any] = {"connections": args.connections}
     options["headers"] = (f"Cookie: {cookie}",) if cookie else ()
-    if writers is not None and target.method == "POST":
-        Wrk(url, name="warm", duration=2, params=writers.params(), **options).run()
+    posts = writers is not None and target.method == "POST"
+    if writers is not None and posts:
         options["params"] = writers.params()
-    else:
-        Wrk(url, name="warm", duration=2, **options).run()
+    if warm:
+        Wrk(url, name="warm", duration=warm, **options).run()
+        if writers is not None and posts:
+            options["params"] = writers.params()  # the warm-up's dates are taken
     cpu, others = server.cpu_seconds(), OtherLoad(server)
-    result = Wrk(url, name=target.name, duration=args.duration, **options).run()
+    result = Wrk(url, name=target.name, duration=seconds, **options).run()
     result["cpu_ms"] = 1000 * (server.cpu_seconds() - cpu) / result["requests"]
     result.update(others.measure())
     result["db_ms"] = 1000 * result["database_seconds"] / result["requests"] or None
-    if writers is not None and target.method == "POST":
+    if writers is not None and posts:
         result["writes"] = writers.verify(result)
+    result.pop("pks", None)
     return result
 
 
-def yardstick(before: dict, after: dict) -> dict:
-    """The static file measured before and after the pages, as one yardstick: their
-    mean CPU and requests/s. The machine's speed drifts over a run of a few minutes
-    (the same file has cost 0.44-0.82 ms from run to run), and a page measured in the
-    middle is compared with both ends rather than with the first minute alone."""
-    merged = {**before, **{key: (before[key] + after[key]) / 2 for key in ("cpu_ms", "rps")}}
-    merged["cpu_ms_runs"] = [before["cpu_ms"], after["cpu_ms"]]
-    merged["rps_runs"] = [before["rps"], after["rps"]]
-    merged["errors"] = before["errors"] + after["errors"]
-    return merged
+def rounds(
+    server: Gunicorn, pages: list["Target"], writers: "Writers | None", args: argparse.Namespace
+) -> tuple[list[dict], dict[str, list[dict]]]:
+    """Every page measured in `args.rounds` rounds, each time between two short runs of
+    the static file: static, page, static, next page, ... The machine's speed drifts
+    over a run of a few minutes (the same file has cost 0.44-0.88 ms, once 25% more at
+    the end of a run than at its start), so each page is held against the static runs
+    on either side of it, and the verdict takes the median of its rounds."""
+    static, *others = pages
+    statics = [measure(server, static, writers, args, STATIC_SECONDS, warm=2)]
+    runs: dict[str, list[dict]] = {page.name: [] for page in others}
+    for number in range(args.rounds):
+        say(f"  round {number + 1} of {args.rounds}: {', '.join(p.name for p in others)} ...")
+        for page in others:
+            run = measure(server, page, writers, args, args.duration, warm=2 if not number else 0)
+            statics.append(measure(server, static, writers, args, STATIC_SECONDS, warm=0))
+            before, after = statics[-2:]
+            run["yardstick_cpu_ms"] = (before["cpu_ms"] + after["cpu_ms"]) / 2
+            run["x_cpu"] = run["yardstick_cpu_ms"] / run["cpu_ms"]
+            run["x_static"] = run["rps"] / ((before["rps"] + after["rps"]) / 2)
+            runs[page.name].append(run)
+    return statics, runs
+
+
+def summarise(runs: list[dict]) -> dict:
+    """One row from a target's rounds: medians, errors and writes summed, and the range
+    of its ratios."""
+    row: dict[str, Any] = {
+        key: statistics.median(run[key] for run in runs)
+        for key in ("rps", "p50_us", "p99_us", "cpu_ms", "others_share")
+    }
+    db = [run["db_ms"] for run in runs if run["db_ms"]]
+    row["db_ms"] = statistics.median(db) if db else None
+    row["errors"] = sum(run["errors"] for run in runs)
+    for key in ("x_cpu", "x_static"):
+        values = [run.get(key, 1.0) for run in runs]
+        row[key], row[f"{key}_range"] = statistics.median(values), (min(values), max(values))
+    writes = [run["writes"] for run in runs if "writes" in run]
+    if writes:
+        row["writes"] = {key: sum(w[key] for w in writes) for key in writes[0]}
+    row["rounds"] = runs
+    return row
 
 
 def table(args: argparse.Namespace, env: dict[str, str], seeded: "Seeded", label: str) -> dict:
@@ -217,38 +260,38 @@ def table(args: argparse.Namespace, env: dict[str, str], seeded: "Seeded", label
     pages = targets(seeded)
     if args.only:
         pages = [p for p in pages if p.name in {"static", *args.only.split(",")}]
-    results: dict[str, dict[str, Any]] = {}
     with Gunicorn(env, args.gunicorn, name=f"gunicorn-{label.lower()}") as server:
         writers = Writers(server.port, seeded.readers) if pages[-1].name == "checkin" else None
         before = machine_load()
-        for page in pages:
-            say(f"  wrk {page.name} ({args.duration:.0f} s) ...")
-            results[page.name] = measure(server, page, writers, args)
-        say(f"  wrk static again ({args.duration:.0f} s) ...")
-        again = measure(server, pages[0], writers, args)
+        statics, runs = rounds(server, pages, writers, args)
         tail = server.log_tail()
-    static = results["static"] = yardstick(results["static"], again)
+    results = {"static": summarise(statics)} | {name: summarise(r) for name, r in runs.items()}
     say(
         f"\n{label}: gunicorn {' '.join(args.gunicorn)}; wrk 2 threads, {args.connections} "
-        f"connections, {args.duration:.0f} s per target; before the runs: {before}"
+        f"connections; {args.rounds} rounds of {args.duration:.0f} s per page, each between "
+        f"two {STATIC_SECONDS:.0f} s runs of the static file; before the runs: {before}"
     )
     head = (
         f"{'target':<24}{'req/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'errors':>7}{'x static':>9}"
-        f"{'CPU ms':>8}{'x CPU':>7}{'DB ms':>7}{'queries':>8}{'others':>8}"
+        f"{'CPU ms':>8}{'x CPU':>7}{'range':>12}{'DB ms':>7}{'queries':>8}{'others':>8}"
     )
     say(head + "\n" + "-" * len(head))
-    first, last = static["cpu_ms_runs"]
-    say(f"(the yardstick: {first:.2f} ms CPU before the pages, {last:.2f} ms after; their mean)")
+    cpu = [run["cpu_ms"] for run in statics]
+    say(
+        f"(medians of the rounds; the yardstick cost {min(cpu):.2f}-{max(cpu):.2f} ms CPU "
+        f"over the run, and each page is held against the static runs beside it)"
+    )
     goals: list[tuple[bool, str]] = []
     for page in pages:
         r = results[page.name]
         r["queries"] = queries(page) if page.name != "static" else 0
-        r["x_static"], r["x_cpu"] = r["rps"] / static["rps"], static["cpu_ms"] / r["cpu_ms"]
         db_ms = f"{r['db_ms']:.2f}" if r["db_ms"] else "-"
+        low, high = r["x_cpu_range"]
         say(
             f"{page.label:<24}{r['rps']:>9.1f}{r['p50_us'] / 1000:>8.2f}{r['p99_us'] / 1000:>8.2f}"
             f"{r['errors']:>7}{r['x_static']:>9.2f}{r['cpu_ms']:>8.2f}{r['x_cpu']:>7.3f}"
-            f"{db_ms:>7}{r['queries']:>8}{100 * r['others_share']:>7.0f}%"
+            f"{f'{low:.3f}-{high:.3f}':>12}{db_ms:>7}{r['queries']:>8}"
+            f"{100 * r['others_share']:>7.0f}%"
         )
         if page.goal:
             kind, wanted = page.goal
@@ -284,8 +327,6 @@ def table(args: argparse.Namespace, env: dict[str, str], seeded: "Seeded", label
         say(f"\nProfiles ({', '.join(p.name for p in chosen) or 'none missed a goal'}):")
         for page in chosen:
             say(profile(page, 200))
-    for r in results.values():
-        r.pop("pks", None)
     return {"before": before, "targets": results, "goals": goals}
 
 
