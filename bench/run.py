@@ -191,20 +191,19 @@ def measure(
     cookie = session_cookie(target.session) if target.method == "GET" else ""
     options: dict[str, Any] = {"connections": args.connections}
     options["headers"] = (f"Cookie: {cookie}",) if cookie else ()
-    posts = writers is not None and target.method == "POST"
-    if writers is not None and posts:
-        options["params"] = writers.params()
+    poster = writers if target.method == "POST" else None
     if warm:
-        Wrk(url, name="warm", duration=warm, **options).run()
-        if writers is not None and posts:
-            options["params"] = writers.params()  # the warm-up's dates are taken
+        dates: dict[str, Any] = {"params": poster.params()} if poster is not None else {}
+        Wrk(url, name="warm", duration=warm, **options | dates).run()
+    if poster is not None:
+        options["params"] = poster.params()  # dates of its own, after the warm-up's
     cpu, others = server.cpu_seconds(), OtherLoad(server)
     result = Wrk(url, name=target.name, duration=seconds, **options).run()
     result["cpu_ms"] = 1000 * (server.cpu_seconds() - cpu) / result["requests"]
     result.update(others.measure())
     result["db_ms"] = 1000 * result["database_seconds"] / result["requests"] or None
-    if writers is not None and posts:
-        result["writes"] = writers.verify(result)
+    if poster is not None:
+        result["writes"] = poster.verify(result)
     result.pop("pks", None)
     return result
 
